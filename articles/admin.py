@@ -1,0 +1,145 @@
+from django.contrib import admin
+from django.db import models
+from tinymce.widgets import TinyMCE
+
+from experts.admin import PerspectiveInline
+
+from .forms import ArticleAdminForm, OrderedInlineFormSet, OrderedPartForm
+from .models import (
+    ANALYSIS_TEMPLATE_HEADINGS,
+    Article,
+    Author,
+    Byline,
+    Category,
+    Citation,
+    Section,
+    SlugRedirect,
+    WatchItem,
+)
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    formset = OrderedInlineFormSet
+    form = OrderedPartForm
+    autocomplete_fields = ["author"]
+    extra = 0
+    min_num = 1
+    verbose_name = "author"
+    verbose_name_plural = "byline"
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    formset = OrderedInlineFormSet
+    form = OrderedPartForm
+    fields = ["position", "heading", "body"]
+    formfield_overrides = {models.TextField: {"widget": TinyMCE(attrs={"rows": 12})}}
+    extra = 1
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new article starts with the analysis template's headings.
+        return len(ANALYSIS_TEMPLATE_HEADINGS) if obj is None else 1
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    formset = OrderedInlineFormSet
+    form = OrderedPartForm
+    fields = ["position", "claim", "source_name", "source_url", "source_date"]
+    formfield_overrides = {
+        models.TextField: {"widget": admin.widgets.AdminTextareaWidget(attrs={"rows": 2})}
+    }
+    extra = 1
+    verbose_name = "claim"
+    verbose_name_plural = "Data & Evidence"
+
+
+class WatchItemInline(admin.TabularInline):
+    model = WatchItem
+    formset = OrderedInlineFormSet
+    form = OrderedPartForm
+    fields = ["position", "text"]
+    formfield_overrides = {
+        models.TextField: {"widget": admin.widgets.AdminTextareaWidget(attrs={"rows": 2})}
+    }
+    extra = 1
+    verbose_name = "development to watch"
+    verbose_name_plural = "Looking Ahead: developments to watch"
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    inlines = [BylineInline, SectionInline, PerspectiveInline, CitationInline, WatchItemInline]
+    prepopulated_fields = {"slug": ["headline"]}
+    list_display = ["headline", "status", "category", "byline_names", "published_at", "updated_at"]
+    list_filter = ["status", "category", "authors", "published_at"]
+    list_select_related = ["category"]
+    search_fields = ["headline", "brief", "slug"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["editors_comment_signature"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "brief", "category", "topics"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Looking Ahead", {"fields": ["looking_ahead_intro"]}),
+        ("The Bottom Line", {"fields": ["bottom_line"]}),
+        ("Editor's Comments", {"fields": ["editors_comment", "editors_comment_signature"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("byline__author")
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # On both GET and POST, so untouched template rows count as unchanged and are skipped.
+        if isinstance(inline, SectionInline) and obj._state.adding:
+            kwargs["initial"] = [
+                {"heading": heading, "position": number}
+                for number, heading in enumerate(ANALYSIS_TEMPLATE_HEADINGS, start=1)
+            ]
+        return kwargs
+
+    @admin.display(description="Byline")
+    def byline_names(self, article):
+        return ", ".join(entry.author.name for entry in article.byline.all())
+
+    @admin.display(description="Signed by")
+    def editors_comment_signature(self, article):
+        return article.editors_comment_by or "—"
+
+    def save_model(self, request, obj, form, change):
+        # Editor's comments are signed by whoever last wrote them.
+        if "editors_comment" in form.changed_data:
+            obj.editors_comment_by = request.user if obj.editors_comment else None
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "article_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_total=models.Count("bylines"))
+
+    @admin.display(description="Articles", ordering="article_total")
+    def article_count(self, author):
+        return author.article_total
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "article", "created_at"]
+    search_fields = ["old_slug", "article__headline"]
+    autocomplete_fields = ["article"]

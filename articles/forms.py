@@ -1,0 +1,83 @@
+"""Admin forms for the article and its ordered parts."""
+
+from django import forms
+from django.db.models import F
+from django.forms.models import BaseInlineFormSet
+
+# Existing parts are moved this far out of the way while a formset renumbers
+# them, so no intermediate state breaks the unique (article, position) constraint.
+PARKING_OFFSET = 1_000_000
+
+
+class OrderedPartForm(forms.ModelForm):
+    """A row of an ordered inline. Its position is checked by the formset, which renumbers."""
+
+    def _get_validation_exclusions(self):
+        # Checking (article, position) row by row against the database would
+        # refuse every reordering: the formset renumbers and saves collision-free.
+        return super()._get_validation_exclusions() | {"position"}
+
+
+class OrderedInlineFormSet(BaseInlineFormSet):
+    """
+    An article's ordered parts, numbered 1..n in the order the editor asked for.
+
+    Editors type order numbers (or leave them empty for "at the end"); ties keep
+    the order of the rows on screen. Numbers are normalised, so the editor never
+    meets a "duplicate position" error for something the CMS can work out itself.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["position"].required = False
+        form.fields["position"].label = "Order"
+        form.fields["position"].widget.attrs.update({"min": 1, "style": "width: 4em"})
+
+    def clean(self):
+        if not any(self.errors):
+            self.renumber()
+        super().clean()
+
+    def renumber(self):
+        kept = [
+            (index, form)
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and (form.instance.pk or form.has_changed())
+        ]
+
+        def requested_order(entry):
+            index, form = entry
+            position = form.cleaned_data.get("position")
+            return (position if position is not None else float("inf"), index)
+
+        for number, (_index, form) in enumerate(sorted(kept, key=requested_order), start=1):
+            form.instance.position = number
+            form.cleaned_data["position"] = number
+
+    def save(self, commit=True):
+        if not commit or self.instance.pk is None:
+            return super().save(commit)
+        siblings = self.model._default_manager.filter(**{self.fk.name: self.instance})
+        siblings.update(position=F("position") + PARKING_OFFSET)
+        saved = super().save(commit)
+        # Rows the editor did not touch are not saved by the formset; put them in place too.
+        untouched = [
+            form.instance
+            for form in self.initial_forms
+            if not self._should_delete_form(form) and not form.has_changed()
+        ]
+        if untouched:
+            self.model._default_manager.bulk_update(untouched, ["position"])
+        return saved
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        widgets = {
+            "brief": forms.Textarea(attrs={"rows": 3}),
+            "looking_ahead_intro": forms.Textarea(attrs={"rows": 3}),
+            "bottom_line": forms.Textarea(attrs={"rows": 5}),
+            "editors_comment": forms.Textarea(attrs={"rows": 5}),
+        }

@@ -1,0 +1,377 @@
+"""
+The analysis article and its ordered parts.
+
+An article is a row for what appears once (headline, brief, bottom line…) plus
+ordered child rows for what repeats: sections, citations (Data & Evidence) and
+watch items (Looking Ahead). Expert perspectives live in the experts app.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from .sanitizer import sanitize_html
+
+# The headings a new article starts with: the analysis template.
+ANALYSIS_TEMPLATE_HEADINGS = ["Opening Analysis", "The Bigger Picture", "What This Really Means"]
+
+
+def not_blank(field: str, name: str) -> models.CheckConstraint:
+    """A database guarantee that a text field holds more than whitespace."""
+    return models.CheckConstraint(condition=GreaterThan(Length(Trim(field)), 0), name=name)
+
+
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=200) -> str:
+    """A slug for `text` not yet taken in `model`, adding -2, -3… when needed."""
+    base = slugify(text)[:max_length].strip("-") or "untitled"
+    taken = model._default_manager.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    taken_slugs = set(taken.values_list("slug", flat=True))
+    slug, counter = base, 2
+    while slug in taken_slugs:
+        suffix = f"-{counter}"
+        slug = base[: max_length - len(suffix)] + suffix
+        counter += 1
+    return slug
+
+
+class Category(models.Model):
+    """A site category ("World", "Economy"): the navigation a reader browses by."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order in the site navigation.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            not_blank("name", "category_name_not_blank"),
+            models.CheckConstraint(condition=~Q(slug=""), name="category_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Category, self.name, exclude_pk=self.pk, max_length=80)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A byline. Not every byline is a staff user, so the user link is optional."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account that writes under this byline, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            not_blank("name", "author_name_not_blank"),
+            models.CheckConstraint(condition=~Q(slug=""), name="author_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name, exclude_pk=self.pk, max_length=120)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, with a publish time that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_category(self, category):
+        return self.filter(category=category)
+
+    def by_author(self, author):
+        return self.filter(byline__author=author)
+
+    def with_topic(self, tag):
+        return self.filter(topics=tag)
+
+    def for_cards(self):
+        """What an article card shows: category and byline, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related(
+            Prefetch("byline", queryset=Byline.objects.select_related("author"))
+        )
+
+    def for_page(self):
+        """Everything the article page renders, in a fixed number of queries."""
+        from experts.models import Perspective
+
+        return self.select_related("category", "editors_comment_by").prefetch_related(
+            Prefetch("byline", queryset=Byline.objects.select_related("author")),
+            "sections",
+            Prefetch("perspectives", queryset=Perspective.objects.select_related("expert")),
+            "citations",
+            "watch_items",
+            "topics",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    # A stable identity that survives headline and slug changes: feed GUIDs and exports use it.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The article's address. Changing it later keeps old links working.",
+    )
+    brief = models.TextField(
+        help_text="One paragraph under the headline: what the article argues, in plain text."
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    topics = TaggableManager(blank=True, help_text="Comma-separated topics.")
+    looking_ahead_intro = models.TextField(
+        "Looking Ahead introduction",
+        blank=True,
+        help_text="Shown above the developments to watch.",
+    )
+    bottom_line = models.TextField(
+        blank=True, help_text="Plain text; a blank line starts a new paragraph."
+    )
+    editors_comment = models.TextField(
+        "editor's comments", blank=True, help_text="Plain text; signed by the editor who wrote it."
+    )
+    editors_comment_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when first published; readers see this date."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        constraints = [
+            not_blank("headline", "article_headline_not_blank"),
+            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.pk is not None:
+            self._remember_old_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _remember_old_slug(self):
+        old_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        if old_slug and old_slug != self.slug:
+            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def byline_authors(self) -> list[Author]:
+        return [entry.author for entry in self.byline.all()]
+
+    @property
+    def bottom_line_paragraphs(self) -> list[str]:
+        return split_paragraphs(self.bottom_line)
+
+    @property
+    def editors_comment_paragraphs(self) -> list[str]:
+        return split_paragraphs(self.editors_comment)
+
+    @property
+    def looking_ahead_paragraphs(self) -> list[str]:
+        return split_paragraphs(self.looking_ahead_intro)
+
+    def reading_minutes(self) -> int:
+        """Minutes to read at 230 words a minute, counting every part of the article."""
+        from django.utils.html import strip_tags
+
+        texts = [self.brief, self.looking_ahead_intro, self.bottom_line, self.editors_comment]
+        texts += [strip_tags(section.body) for section in self.sections.all()]
+        texts += [perspective.quote for perspective in self.perspectives.all()]
+        texts += [citation.claim for citation in self.citations.all()]
+        texts += [item.text for item in self.watch_items.all()]
+        words = sum(len(text.split()) for text in texts)
+        return max(1, round(words / 230))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Plain text to paragraphs: blank lines, or single line breaks, separate them."""
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+class SlugRedirect(models.Model):
+    """An article's former slug, so links shared before a rename still arrive (301)."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class Byline(models.Model):
+    """One author of an article, in byline order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="byline")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="byline_position_unique"),
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="byline_position_positive"),
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class OrderedPart(models.Model):
+    """Shared shape of an article's ordered children: a position unique within the article."""
+
+    position = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+
+class Section(OrderedPart):
+    """A headed part of the article body (Opening Analysis, The Bigger Picture…)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200)
+    body = models.TextField(help_text="Rich text. Cleaned of anything unsafe when saved.")
+
+    class Meta(OrderedPart.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="section_position_unique"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="section_position_positive"),
+            not_blank("heading", "section_heading_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        # Sanitize once, on the way in: the stored HTML is what templates trust.
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+
+class Citation(OrderedPart):
+    """A Data & Evidence claim and the source it rests on."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    claim = models.TextField()
+    source_name = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    source_date = models.DateField(null=True, blank=True)
+
+    class Meta(OrderedPart.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="citation_position_unique"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="citation_position_positive"),
+            not_blank("claim", "citation_claim_not_blank"),
+            # Only web addresses: a javascript: URL must never reach a link.
+            models.CheckConstraint(
+                condition=Q(source_url="")
+                | Q(source_url__startswith="http://")
+                | Q(source_url__startswith="https://"),
+                name="citation_source_url_http",
+            ),
+        ]
+
+    def __str__(self):
+        return self.claim[:80]
+
+
+class WatchItem(OrderedPart):
+    """A Looking Ahead development to watch."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="watch_items")
+    text = models.TextField()
+
+    class Meta(OrderedPart.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="watchitem_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="watchitem_position_positive"
+            ),
+            not_blank("text", "watchitem_text_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]

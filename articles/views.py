@@ -1,0 +1,102 @@
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from .models import Article, Author, Category, SlugRedirect
+
+
+class ForgivingPaginationMixin:
+    """Pagination where ?page=abc or ?page=9999 shows a real page instead of an error."""
+
+    paginate_by = 12
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class HomeView(ForgivingPaginationMixin, ListView):
+    template_name = "articles/home.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_cards()
+
+
+class ArticleDetailView(DetailView):
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().for_page()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A renamed article: send old links on to its current address.
+            moved = (
+                SlugRedirect.objects.filter(
+                    old_slug=kwargs["slug"], article__in=Article.objects.published()
+                )
+                .select_related("article")
+                .first()
+            )
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
+
+
+class ArticleListView(ForgivingPaginationMixin, ListView):
+    """Published articles filtered by one thing the page is about (category, topic, author)."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    subject_kind = ""
+
+    def get_subject(self):
+        raise NotImplementedError
+
+    def filter_articles(self, articles, subject):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.subject = self.get_subject()
+        return self.filter_articles(Article.objects.published().for_cards(), self.subject)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            subject=self.subject, subject_kind=self.subject_kind, **kwargs
+        )
+
+
+class CategoryView(ArticleListView):
+    subject_kind = "category"
+
+    def get_subject(self):
+        return get_object_or_404(Category, slug=self.kwargs["slug"])
+
+    def filter_articles(self, articles, category):
+        return articles.in_category(category)
+
+
+class TopicView(ArticleListView):
+    subject_kind = "topic"
+
+    def get_subject(self):
+        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+
+    def filter_articles(self, articles, tag):
+        return articles.with_topic(tag)
+
+
+class AuthorView(ArticleListView):
+    subject_kind = "author"
+    template_name = "articles/author_detail.html"
+
+    def get_subject(self):
+        return get_object_or_404(Author, slug=self.kwargs["slug"])
+
+    def filter_articles(self, articles, author):
+        return articles.by_author(author)

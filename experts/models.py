@@ -1,0 +1,88 @@
+"""
+Experts and the perspectives they gave.
+
+An expert is a person the newsroom quotes; a perspective is one quote in one
+article. The credential is stored on both: the expert's current one, and the
+one printed in that article, because credentials change over time.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from articles.models import Article, not_blank, unique_slug
+
+
+class ExpertQuerySet(models.QuerySet):
+    def quoted(self):
+        """Experts with at least one perspective in a published article."""
+        return self.filter(perspectives__article__in=Article.objects.published()).distinct()
+
+
+class Expert(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    credential = models.CharField(
+        max_length=200, blank=True, help_text="Current credential, e.g. “former NSC Russia expert”."
+    )
+    affiliation = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True, help_text="A short plain-text biography.")
+    url = models.URLField("link", max_length=500, blank=True)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            not_blank("name", "expert_name_not_blank"),
+            models.CheckConstraint(condition=~Q(slug=""), name="expert_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="expert_url_http",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Expert, self.name, exclude_pk=self.pk, max_length=120)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("experts:detail", kwargs={"slug": self.slug})
+
+
+class Perspective(models.Model):
+    """An expert's quote in an article, with the credential as printed there."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="perspectives")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="perspectives")
+    position = models.PositiveIntegerField(default=1)
+    credential = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="As printed in this article; left empty, the expert's current one is used.",
+    )
+    quote = models.TextField(help_text="Plain text, without quotation marks.")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="perspective_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="perspective_position_positive"
+            ),
+            not_blank("quote", "perspective_quote_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.expert}: {self.quote[:60]}"
+
+    def save(self, *args, **kwargs):
+        if not self.credential:
+            self.credential = self.expert.credential
+        super().save(*args, **kwargs)
