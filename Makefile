@@ -5,11 +5,12 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: help run test lint install migrate demo clean
+.PHONY: help run test lint install migrate demo clean browser axe screenshots
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo and serve on http://$(HOST):$(PORT)/"
-	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL),"
+	@echo "            browser tests included (installs Chromium and axe-core first when it can)"
 	@echo "make lint   ruff, migration check and the production deploy check"
 	@echo "make clean  remove .venv and var/ (the local database, media and secret key)"
 
@@ -32,16 +33,47 @@ run: demo
 	@echo "Serving the site on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install browser axe
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright from PyPI
+# (never `playwright install`: it downloads a browser of its own). Installed here when
+# missing and we are root (CI); otherwise the browser tests skip and say why.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	else \
+		echo "NOTE: $(CHROMIUM) is missing and this is not root: the browser tests will be skipped."; \
+		echo "      Install it with: sudo apt-get install -y chromium chromium-driver"; \
+	fi
+
+# axe-core (accessibility rules), from the npm registry, pinned by package-lock.json.
+# The browser tests inject node_modules/axe-core/axe.min.js into the pages they check.
+AXE := node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "NOTE: npm is missing: the accessibility checks in the browser tests will be skipped."; \
+	fi
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	NEWSROOM_PRODUCTION=1 SECRET_KEY=lint-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	NEWSROOM_PRODUCTION=1 SECRET_KEY=lint-only-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 		ALLOWED_HOSTS=news.example.org SITE_URL=https://news.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+# Refresh the README's picture of the article page from the browser suite's screenshot.
+ARTICLE_SHOT := tests/browser/test_page_quality.py::test_public_page_is_accessible_light_and_self_contained[article]
+screenshots: install browser axe
+	$(PY) -m pytest -q "$(ARTICLE_SHOT)"
+	mkdir -p docs/screenshots && cp test-artifacts/article-1280-top.png docs/screenshots/article.png
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules test-artifacts

@@ -1,0 +1,160 @@
+"""
+Every public page, checked in Chromium: accessible (axe-core and the WCAG basics), light
+(the weight budget), responsive from 320 px, themed, printable and usable without JavaScript.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.audit import (
+    ARTIFACTS,
+    PAGE_WEIGHT_BUDGET,
+    axe_violations,
+    describe,
+    save_screenshots,
+    visit_and_weigh,
+)
+from tests.browser.content import make_analysis_article, make_topic_archive
+
+
+@pytest.fixture
+def article(transactional_db):
+    return make_analysis_article()
+
+
+@pytest.fixture
+def public_pages(article):
+    """The public page kinds, each with realistic content, by name."""
+    make_topic_archive("Undersea Cables", 3)
+    expert = article.perspectives.first().expert
+    return {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "category": article.category.get_absolute_url(),
+        "topic": "/topics/undersea-cables/",
+        "author": article.byline_authors[0].get_absolute_url(),
+        "expert": expert.get_absolute_url(),
+        "experts": "/experts/",
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["home", "article", "category", "topic", "author", "expert", "experts"]
+)
+def test_public_page_is_accessible_light_and_self_contained(page, live_server, public_pages, name):
+    weight = visit_and_weigh(page, public_pages[name], f"the {name} page")
+
+    # Landmarks, one h1, a language, a skip link that leads to the main content.
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").count() == 1
+    assert page.locator("header.site-header").count() == 1  # banner
+    assert page.locator("main#main").count() == 1
+    assert page.locator("footer.site-footer").count() == 1  # contentinfo
+    assert page.locator("nav[aria-label]").count() >= 1
+    assert page.locator("a.skip-link").get_attribute("href") == "#main"
+
+    serious = axe_violations(page, f"the {name} page")
+    assert not serious, f"serious or critical accessibility violations:\n{describe(serious)}"
+
+    assert weight.total_gzip < PAGE_WEIGHT_BUDGET, weight.report()
+    # Nothing render-blocking (or otherwise) comes from another host: no CDN, no web fonts.
+    foreign = [
+        url for url in weight.urls if urlsplit(url).netloc != urlsplit(live_server.url).netloc
+    ]
+    assert not foreign
+
+    save_screenshots(page, name)
+    if name == "article":
+        # The top of the article on a desktop screen: the picture in the README
+        # (`make screenshots` copies it to docs/screenshots/article.png).
+        page.screenshot(path=str(ARTIFACTS / "article-1280-top.png"))
+
+
+def test_article_page_loads_nothing_from_another_host(page, live_server, article):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(article.get_absolute_url())
+    hosts = {urlsplit(url).netloc for url in requests if not url.startswith("data:")}
+    assert hosts == {urlsplit(live_server.url).netloc}
+
+
+def test_article_page_is_accessible_in_the_dark_theme(new_context, article):
+    page = new_context(color_scheme="dark").new_page()
+    page.goto(article.get_absolute_url())
+    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert background == "rgb(20, 20, 23)"  # the dark paper, not the light one
+    serious = axe_violations(page, "the article page, dark theme")
+    assert not serious, describe(serious)
+    save_screenshots(page, "article-dark", widths=(390,))
+
+
+@pytest.mark.parametrize("width", [320, 390, 768, 1280])
+def test_article_page_fits_the_screen_without_sideways_scrolling(new_context, article, width):
+    page = new_context(viewport={"width": width, "height": 800}).new_page()
+    page.goto(article.get_absolute_url())
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width
+    # The text column stays readable: never wider than about 75 characters.
+    paragraph = page.locator(".body-section p").first
+    column = paragraph.bounding_box()["width"]
+    font_size = float(paragraph.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
+    assert column / font_size < 40  # 40 em is about 75-80 characters of a serif text face
+
+
+def test_skip_link_is_the_first_tab_stop_and_shows_when_focused(page, article):
+    page.goto(article.get_absolute_url())
+    skip = page.locator("a.skip-link")
+    assert not skip.is_visible() or skip.bounding_box()["y"] < 0  # out of sight at first
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    box = skip.bounding_box()
+    assert box["y"] >= 0 and box["height"] > 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_focused_links_show_a_visible_outline(page, article):
+    page.goto(article.get_absolute_url())
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the site name
+    outline = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+    )
+    assert outline[0] == "solid" and outline[1] >= 2
+
+
+def test_print_stylesheet_prints_the_article_alone_with_source_addresses(page, article):
+    page.goto(article.get_absolute_url())
+    page.emulate_media(media="print")
+    for chrome in [".site-header", ".site-footer", ".share"]:
+        assert not page.locator(chrome).is_visible(), chrome
+    assert page.locator("h1").is_visible()
+    shown_after_source = page.locator(".evidence .source a").first.evaluate(
+        "a => getComputedStyle(a, '::after').content"
+    )
+    assert "https://example.org/sources/1" in shown_after_source
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "article-print.pdf"))
+
+
+def test_reduced_motion_turns_off_smooth_scrolling(new_context, article):
+    moving = new_context(reduced_motion="no-preference").new_page()
+    moving.goto(article.get_absolute_url())
+    assert moving.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "smooth"
+    still = new_context(reduced_motion="reduce").new_page()
+    still.goto(article.get_absolute_url())
+    assert still.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+
+
+def test_site_reads_and_navigates_with_javascript_off(new_context, article):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/")
+    page.get_by_role("link", name=article.headline).click()
+    assert page.locator("h1").inner_text() == article.headline
+    page.get_by_role("link", name="Undersea Cables").click()
+    assert page.locator("h1").inner_text() == "Undersea Cables"
+    page.get_by_role("navigation", name="Categories").get_by_role("link", name="World").click()
+    assert page.locator("h1").inner_text() == "World"
+    assert page.get_by_role("link", name=article.headline).is_visible()
