@@ -85,6 +85,20 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Looking Ahead", {"fields": ["looking_ahead_intro"]}),
         ("The Bottom Line", {"fields": ["bottom_line"]}),
         ("Editor's Comments", {"fields": ["editors_comment", "editors_comment_signature"]}),
+        (
+            "Sharing",
+            {
+                "classes": ["collapse"],
+                "description": "How the article looks when shared. Empty fields use the "
+                "headline, the brief and a generated card.",
+                "fields": [
+                    "social_title",
+                    "social_description",
+                    "social_image",
+                    "social_image_alt",
+                ],
+            },
+        ),
     ]
 
     def get_queryset(self, request):

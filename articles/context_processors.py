@@ -11,9 +11,23 @@ def navigation_categories() -> list[Category]:
     return cache.get_or_set(NAVIGATION_CACHE_KEY, lambda: list(Category.objects.all()), 60 * 60)
 
 
+def canonical_url(request) -> str:
+    """This page's address from SITE_URL (never the request's Host), keeping only ?page."""
+    url = settings.SITE_URL + request.path
+    page = request.GET.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return url
+
+
 def site(request):
+    from site_settings.models import SiteSettings
+
+    site_settings = SiteSettings.load()
     return {
-        "site_name": settings.SITE_NAME,
+        "site_settings": site_settings,
+        "site_name": site_settings.name,
         "site_url": settings.SITE_URL,
+        "canonical_url": canonical_url(request),
         "navigation_categories": navigation_categories,
     }

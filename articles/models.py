@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from .sanitizer import sanitize_html
+from .sharing import CardText, ShareImage, validate_share_image
 
 # The headings a new article starts with: the analysis template.
 ANALYSIS_TEMPLATE_HEADINGS = ["Opening Analysis", "The Bigger Picture", "What This Really Means"]
@@ -187,6 +188,28 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # How the article looks when shared; each falls back to the headline, brief and card.
+    social_title = models.CharField(
+        max_length=150, blank=True, help_text="Title on social networks; left empty, the headline."
+    )
+    social_description = models.CharField(
+        max_length=300, blank=True, help_text="Text on social networks; left empty, the brief."
+    )
+    social_image = models.ImageField(
+        upload_to="social/%Y/%m/",
+        blank=True,
+        width_field="social_image_width",
+        height_field="social_image_height",
+        validators=[validate_share_image],
+        help_text="JPEG, PNG or WebP, at least 600×315, ideally 1200×630. "
+        "Left empty, a card with the headline is generated.",
+    )
+    social_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    social_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    social_image_alt = models.CharField(
+        "social image alt text", max_length=300, blank=True, help_text="What the image shows."
+    )
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -230,6 +253,44 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    def get_share_title(self) -> str:
+        return self.social_title or self.headline
+
+    def get_share_description(self) -> str:
+        return self.social_description or self.brief
+
+    def card_text(self) -> CardText:
+        """What the generated share card shows (its hash names the card's file and URL)."""
+        from site_settings.models import SiteSettings
+
+        site = SiteSettings.load()
+        return CardText(
+            headline=self.get_share_title(),
+            category=self.category.name if self.category_id else "",
+            site_name=site.name,
+            colour=site.brand_colour,
+        )
+
+    def share_image(self) -> ShareImage:
+        """The one image networks and search engines show for this article, absolute URL.
+
+        The editor's social image when there is one, else the generated card. (The lead
+        image, when the images app adds it, goes between the two.)"""
+        from .sharing import CARD_HEIGHT, CARD_WIDTH
+
+        if self.social_image:
+            return ShareImage(
+                url=absolute_url(self.social_image.url),
+                width=self.social_image_width or 0,
+                height=self.social_image_height or 0,
+                alt=self.social_image_alt or self.headline,
+            )
+        card = self.card_text()
+        url = reverse("articles:share-card", kwargs={"uuid": self.uuid, "digest": card.digest})
+        return ShareImage(
+            url=absolute_url(url), width=CARD_WIDTH, height=CARD_HEIGHT, alt=self.headline
+        )
+
     @property
     def byline_authors(self) -> list[Author]:
         return [entry.author for entry in self.byline.all()]
@@ -257,6 +318,13 @@ class Article(models.Model):
         texts += [item.text for item in self.watch_items.all()]
         words = sum(len(text.split()) for text in texts)
         return max(1, round(words / 230))
+
+
+def absolute_url(path_or_url: str) -> str:
+    """An address on this site made absolute from SITE_URL, never from the request's Host."""
+    if path_or_url.startswith(("http://", "https://")):
+        return path_or_url
+    return settings.SITE_URL + path_or_url
 
 
 def split_paragraphs(text: str) -> list[str]:

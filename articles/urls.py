@@ -1,13 +1,28 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import feeds, sitemaps, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("share/<uuid:uuid>/<slug:digest>.png", views.share_card, name="share-card"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    # Feeds: the site's, and each category's, topic's, author's and expert's.
+    path("feeds/<str:format>/", feeds.feed_view, name="feed"),
+    path("feeds/<str:kind>/<slug:slug>/<str:format>/", feeds.feed_view, name="subject-feed"),
+    # Sitemaps and robots.txt.
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
+    path("sitemap-news.xml", sitemaps.news_sitemap),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap,
+        {"sitemaps": {k: v for k, v in sitemaps.SITEMAPS.items() if k != "news"}},
+        name="sitemap",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

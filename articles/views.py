@@ -1,9 +1,17 @@
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from site_settings.models import SiteSettings
+
+from .feeds import feed_links
 from .models import Article, Author, Category, SlugRedirect
+from .share_links import share_links, tracked_url
+from .sharing import stored_card
+from .structured_data import article_data, json_ld_script
 
 
 class ForgivingPaginationMixin:
@@ -47,6 +55,29 @@ class ArticleDetailView(DetailView):
                 raise
             return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
 
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            share_image=article.share_image(),
+            share_links=share_links(article),
+            share_url=tracked_url(article, "share-sheet"),
+            structured_data=json_ld_script(article_data(article, SiteSettings.load())),
+            **kwargs,
+        )
+
+
+@require_GET
+def share_card(request, uuid, digest):
+    """An article's generated share card; its address changes whenever what it shows does."""
+    article = get_object_or_404(Article.objects.published().select_related("category"), uuid=uuid)
+    text = article.card_text()
+    if text.digest != digest:  # an old card: send networks on to the current one
+        return redirect("articles:share-card", uuid=uuid, digest=text.digest)
+    response = FileResponse(default_storage.open(stored_card(article.uuid, text)))
+    response["Content-Type"] = "image/png"
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
 
 class ArticleListView(ForgivingPaginationMixin, ListView):
     """Published articles filtered by one thing the page is about (category, topic, author)."""
@@ -67,7 +98,10 @@ class ArticleListView(ForgivingPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            subject=self.subject, subject_kind=self.subject_kind, **kwargs
+            subject=self.subject,
+            subject_kind=self.subject_kind,
+            feed_links=feed_links(self.subject_kind, self.subject),
+            **kwargs,
         )
 
 

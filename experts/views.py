@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
+from articles.feeds import feed_links
 from articles.models import Article
 from articles.views import ForgivingPaginationMixin
 
@@ -42,4 +43,6 @@ class ExpertDetailView(ForgivingPaginationMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(expert=self.expert, **kwargs)
+        return super().get_context_data(
+            expert=self.expert, feed_links=feed_links("expert", self.expert), **kwargs
+        )

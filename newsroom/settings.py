@@ -67,8 +67,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "tinymce",
+    "django.contrib.sitemaps",
     "articles",
     "experts",
+    "site_settings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,251 @@
+"""
+Share images: the check on uploaded ones, and the card drawn when an article has none.
+
+The card is 1200×630 (what X, Facebook, LinkedIn, Bluesky and Slack show large):
+the brand colour, the category on top, the headline wrapped to fit, the site
+name below. It is drawn with Pillow and a bundled font (articles/fonts/, Noto
+Sans for Latin, Greek and Cyrillic, Noto Sans Arabic, and Noto Sans SC cut down
+to the GB2312 characters, see articles/fonts/README.md), with the Raqm layout
+engine so Arabic is shaped and right-to-left lines run in the right order.
+
+A card is stored under a hash of what is drawn on it, so it is drawn once, and a
+changed headline (or category, name, colour) means a new file and a new URL
+that caches and social networks have never seen.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageDraw, ImageFont, features
+
+CARD_WIDTH, CARD_HEIGHT = 1200, 630
+MARGIN = 72
+# Bump when the drawing changes, so every card is drawn anew.
+CARD_VERSION = 1
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+LATIN_FONT = FONTS_DIR / "NotoSans-Bold.ttf"
+ARABIC_FONT = FONTS_DIR / "NotoSansArabic-Bold.ttf"
+CJK_FONT = FONTS_DIR / "NotoSansSC-Bold-GB2312.ttf"
+
+ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# Han, kana, CJK punctuation and full-width forms: lines may break between any two.
+CJK_CHAR = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+CJK = re.compile(f"[{CJK_CHAR}]")
+TOKENS = re.compile(f"[{CJK_CHAR}]|[^\\s{CJK_CHAR}]+|\\s+")
+
+# Uploaded share images: what networks accept, big enough to show large, small enough to fetch.
+SHARE_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+SHARE_IMAGE_MIN_SIZE = (600, 315)
+SHARE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+SHARE_IMAGE_MAX_PIXELS = 40_000_000
+
+
+def validate_share_image(file) -> None:
+    """Refuse an upload that is not a real JPEG/PNG/WebP/GIF of a sensible size, by content."""
+    if not file:
+        return
+    if file.size > SHARE_IMAGE_MAX_BYTES:
+        raise ValidationError("The image is over 5 MB; networks refuse large share images.")
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format, (width, height) = image.format, image.size
+            if width * height > SHARE_IMAGE_MAX_PIXELS:
+                raise ValidationError("The image has too many pixels.")
+            image.verify()
+    except ValidationError:
+        raise
+    except Exception as error:  # Pillow raises many kinds for broken files
+        raise ValidationError("The file is not an image that can be read.") from error
+    finally:
+        file.seek(position)
+    if image_format not in SHARE_IMAGE_FORMATS:
+        raise ValidationError(f"{image_format} images are not accepted: use JPEG, PNG or WebP.")
+    min_width, min_height = SHARE_IMAGE_MIN_SIZE
+    if width < min_width or height < min_height:
+        raise ValidationError(
+            f"The image is {width}×{height}; share images must be at least "
+            f"{min_width}×{min_height} (1200×630 is best)."
+        )
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """An image for og:image and JSON-LD: absolute URL, size and alternative text."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class CardText:
+    """Everything drawn on a card; its hash names the stored file."""
+
+    headline: str
+    category: str
+    site_name: str
+    colour: str
+
+    @property
+    def digest(self) -> str:
+        payload = json.dumps(
+            [CARD_VERSION, self.headline, self.category, self.site_name, self.colour]
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+def card_path(uuid, text: CardText) -> str:
+    return f"share-cards/{uuid}/{text.digest}.png"
+
+
+def stored_card(uuid, text: CardText) -> str:
+    """The storage path of the card, drawing and saving it first if it is not there yet."""
+    path = card_path(uuid, text)
+    if not default_storage.exists(path):
+        saved = default_storage.save(path, ContentFile(render_card_png(text)))
+        if saved != path:  # another request drew it at the same moment
+            default_storage.delete(saved)
+    return path
+
+
+def render_card_png(text: CardText) -> bytes:
+    buffer = BytesIO()
+    render_card(text).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@cache
+def font_at(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
+
+
+def font_path_for(text: str) -> Path:
+    """The bundled font that covers the text's script (each also covers basic Latin)."""
+    if ARABIC.search(text):
+        return ARABIC_FONT
+    if CJK.search(text):
+        return CJK_FONT
+    return LATIN_FONT
+
+
+def is_rtl(text: str) -> bool:
+    """Whether a line reads right to left: its first strong letter is Arabic."""
+    for char in text:
+        if ARABIC.match(char):
+            return True
+        if char.isalpha():
+            return False
+    return False
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Greedy line breaking in logical order: at spaces, between CJK characters, and inside
+    a word too long for a line. Raqm then lays out each line, reordering right-to-left runs."""
+    lines, line = [], ""
+    for token in TOKENS.findall(" ".join(text.split())):
+        candidate = line + token
+        if font.getlength(candidate.strip()) <= width:
+            line = candidate
+            continue
+        if line.strip():
+            lines.append(line.strip())
+        line = "" if token.isspace() else token
+        while font.getlength(line) > width:  # a single word wider than the line
+            cut = len(line) - 1
+            while cut > 1 and font.getlength(line[:cut]) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line.strip():
+        lines.append(line.strip())
+    return lines
+
+
+def fit_headline(headline: str, width: int, height: int):
+    """The largest font size at which the wrapped headline fits the box; at the smallest
+    size a headline still too long is cut with an ellipsis. Returns (font, lines, line height)."""
+    path = font_path_for(headline)
+    for size in range(76, 31, -4):
+        font = font_at(path, size)
+        line_height = round(size * 1.3)
+        lines = wrap(headline, font, width)
+        if len(lines) * line_height <= height:
+            return font, lines, line_height
+    max_lines = height // line_height
+    lines = lines[:max_lines]
+    last = lines[-1]
+    while last and font.getlength(last + "…") > width:
+        last = last[:-1].rstrip()
+    lines[-1] = last + "…"
+    return font, lines, line_height
+
+
+def contrasting_ink(colour: str) -> tuple[str, str]:
+    """Text colours readable on the background: (headline, labels)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return ("#ffffff", "#f1e9e9") if luminance < 150 else ("#111111", "#333333")
+
+
+def draw_line(draw, y: int, line: str, font, fill) -> None:
+    if is_rtl(line):
+        draw.text(
+            (CARD_WIDTH - MARGIN, y), line, font=font, fill=fill, anchor="ra", direction="rtl"
+        )
+    else:
+        draw.text((MARGIN, y), line, font=font, fill=fill, anchor="la", direction="ltr")
+
+
+def render_card(text: CardText) -> Image.Image:
+    if not features.check("raqm"):
+        raise RuntimeError("Pillow was built without Raqm: Arabic cards cannot be shaped.")
+    image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), text.colour)
+    draw = ImageDraw.Draw(image)
+    ink, label_ink = contrasting_ink(text.colour)
+    label_size = 30
+    top = MARGIN
+    if text.category:
+        category = text.category.upper()
+        label_font = font_at(font_path_for(category), label_size)
+        draw_line(draw, top, fit_one_line(category, label_font), label_font, label_ink)
+    headline_top = top + label_size * 2
+    footer_top = CARD_HEIGHT - MARGIN - label_size
+    box_height = footer_top - label_size - headline_top
+    font, lines, line_height = fit_headline(text.headline, CARD_WIDTH - 2 * MARGIN, box_height)
+    # Centre the block vertically in its box.
+    y = headline_top + (box_height - len(lines) * line_height) // 2
+    for line in lines:
+        draw_line(draw, y, line, font, ink)
+        y += line_height
+    draw.line(
+        [
+            (MARGIN, footer_top - label_size // 2),
+            (CARD_WIDTH - MARGIN, footer_top - label_size // 2),
+        ],
+        fill=label_ink,
+        width=2,
+    )
+    name_font = font_at(font_path_for(text.site_name), label_size)
+    draw_line(draw, footer_top, fit_one_line(text.site_name, name_font), name_font, label_ink)
+    return image
+
+
+def fit_one_line(text: str, font) -> str:
+    width = CARD_WIDTH - 2 * MARGIN
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

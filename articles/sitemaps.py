@@ -1,0 +1,219 @@
+"""
+Sitemaps: /sitemap.xml indexes paged sitemaps of articles, categories, topics,
+authors and experts (at most 50,000 addresses a page, each with lastmod), plus a
+Google News sitemap of articles published in the last two days (at most 1,000).
+
+Addresses are built from SITE_URL, not from the request's Host. Only what
+readers may see is listed, and every sitemap takes a fixed number of queries
+however many items it lists (lastmod comes from annotations, not per item).
+"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.db.models import Max, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from taggit.models import Tag
+
+from .models import Article, Author, Category
+
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000
+
+
+def published_through(prefix: str) -> Q:
+    """Q for rows whose related article (via `prefix`) is published, as `published()` says."""
+    return Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+class SiteSitemap(Sitemap):
+    """A sitemap whose addresses come from SITE_URL."""
+
+    limit = 50_000
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def lastmod(self, item):
+        return item.lastmod
+
+    # Each sitemap answers get_latest_lastmod with one aggregate query, where Django's
+    # default would load every item.
+
+
+class ArticleSitemap(SiteSitemap):
+    def items(self):
+        return (
+            Article.objects.published().only("slug", "updated_at").order_by("-published_at", "-pk")
+        )
+
+    def lastmod(self, article):
+        return article.updated_at
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class CategorySitemap(SiteSitemap):
+    def items(self):
+        return (
+            Category.objects.filter(published_through("articles__"))
+            .annotate(lastmod=Max("articles__updated_at"))
+            .order_by("position", "name")
+        )
+
+    def get_latest_lastmod(self):
+        return (
+            Article.objects.published()
+            .filter(category__isnull=False)
+            .aggregate(latest=Max("updated_at"))["latest"]
+        )
+
+
+class TopicSitemap(SiteSitemap):
+    def items(self):
+        return (
+            Tag.objects.filter(published_through("article__"))
+            .annotate(lastmod=Max("article__updated_at"))
+            .order_by("name")
+        )
+
+    def location(self, tag):
+        return reverse("articles:topic", args=[tag.slug])
+
+    def get_latest_lastmod(self):
+        return (
+            Article.objects.published()
+            .filter(topics__isnull=False)
+            .aggregate(latest=Max("updated_at"))["latest"]
+        )
+
+
+class AuthorSitemap(SiteSitemap):
+    def items(self):
+        return (
+            Author.objects.filter(published_through("bylines__article__"))
+            .annotate(lastmod=Max("bylines__article__updated_at"))
+            .order_by("name")
+        )
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class ExpertSitemap(SiteSitemap):
+    def items(self):
+        from experts.models import Expert
+
+        return (
+            Expert.objects.filter(published_through("perspectives__article__"))
+            .annotate(lastmod=Max("perspectives__article__updated_at"))
+            .order_by("name")
+        )
+
+    def get_latest_lastmod(self):
+        return (
+            Article.objects.published()
+            .filter(perspectives__isnull=False)
+            .aggregate(latest=Max("updated_at"))["latest"]
+        )
+
+
+class NewsSitemap(SiteSitemap):
+    """Google News: articles published in the last two days, newest first, at most 1,000."""
+
+    limit = NEWS_LIMIT
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .only("slug", "headline", "published_at", "updated_at")
+            .order_by("-published_at", "-pk")[:NEWS_LIMIT]
+        )
+
+    def lastmod(self, article):
+        return article.updated_at
+
+    def get_latest_lastmod(self):
+        since = timezone.now() - NEWS_WINDOW
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .aggregate(latest=Max("updated_at"))["latest"]
+        )
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+    "topics": TopicSitemap,
+    "authors": AuthorSitemap,
+    "experts": ExpertSitemap,
+    "news": NewsSitemap,
+}
+
+
+@x_robots_tag
+def sitemap_index(request):
+    """/sitemap.xml: every page of every sitemap, addressed from SITE_URL."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = settings.SITE_URL + reverse("articles:sitemap", args=[section])
+        lastmod = sitemap.get_latest_lastmod()
+        pages = 1 if section == "news" else sitemap.paginator.num_pages
+        entries.append(SitemapIndexItem(location, lastmod))
+        entries += [
+            SitemapIndexItem(f"{location}?p={page}", lastmod) for page in range(2, pages + 1)
+        ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@x_robots_tag
+def news_sitemap(request):
+    """/sitemap-news.xml, with Google News' publication, date and title per article."""
+    sitemap = NewsSitemap()
+    from site_settings.models import SiteSettings
+
+    return TemplateResponse(
+        request,
+        "sitemaps/news.xml",
+        {
+            "urlset": sitemap.get_urls(page=1),
+            "publication_name": SiteSettings.load().name,
+            "language": settings.LANGUAGE_CODE.split("-")[0],
+        },
+        content_type="application/xml",
+    )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap-index')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap', args=['news'])}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
