@@ -1,0 +1,208 @@
+"""The generated share card and the check on uploaded share images."""
+
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageChops, ImageFont, features
+
+from articles.sharing import (
+    ARABIC_FONT,
+    CARD_HEIGHT,
+    CARD_WIDTH,
+    CJK_FONT,
+    LATIN_FONT,
+    MARGIN,
+    CardText,
+    card_path,
+    font_at,
+    font_path_for,
+    render_card,
+    validate_share_image,
+    wrap,
+)
+from site_settings.models import SiteSettings
+from tests.factories import make_article, make_category
+
+LONG = (
+    "Why the Moscow meeting failed: territory, sanctions, and the long shadow of a war "
+    "that neither side can afford to lose nor win outright, as winter closes in on the "
+    "front lines and the talks stall again"
+)
+ARABIC = "لماذا فشل اجتماع موسكو: الأرض والعقوبات وظل الحرب الطويل على خطوط المواجهة"
+CHINESE = "莫斯科会谈为何失败：领土、制裁与战争的长影，冬季来临前线局势紧张，谈判再度陷入僵局"
+
+
+def card(headline: str, category="World", colour="#8a1c1c") -> CardText:
+    return CardText(headline=headline, category=category, site_name="The Newsroom", colour=colour)
+
+
+def ink_bbox(image: Image.Image, colour: str):
+    """The bounding box of everything drawn on the plain background."""
+    background = Image.new("RGB", image.size, colour)
+    return ImageChops.difference(image, background).getbbox()
+
+
+def is_tofu(font: ImageFont.FreeTypeFont, char: str) -> bool:
+    """Whether the font draws `char` as its missing-glyph box."""
+    missing = "\U000f0000"  # a private-use code point no bundled font has
+    return bytes(font.getmask(char)) == bytes(font.getmask(missing))
+
+
+def test_pillow_has_raqm_for_shaping_and_bidi():
+    assert features.check("raqm"), "Pillow needs Raqm (with FriBiDi) to shape Arabic"
+
+
+def test_two_hundred_character_headline():
+    assert len(LONG) >= 200
+
+
+@pytest.mark.parametrize(
+    "headline", [LONG, ARABIC, CHINESE, "Short", "Averyveryverylongwordwithoutanyspaces" * 8]
+)
+def test_card_is_1200_by_630_with_everything_inside_the_margins(headline):
+    image = render_card(card(headline))
+    assert image.size == (CARD_WIDTH, CARD_HEIGHT) == (1200, 630)
+    left, top, right, bottom = ink_bbox(image, "#8a1c1c")
+    assert left >= MARGIN - 4 and right <= CARD_WIDTH - MARGIN + 4
+    assert top >= MARGIN - 4 and bottom <= CARD_HEIGHT - MARGIN + 12  # descenders of the name
+
+
+@pytest.mark.parametrize("headline", [LONG, ARABIC, CHINESE])
+def test_headline_fills_at_most_its_box(headline):
+    text = card(headline, category="")
+    image = render_card(text)
+    # Paint over the footer (rule and site name) and measure the headline alone.
+    footer_top = CARD_HEIGHT - MARGIN - 30 - 15 - 2
+    image.paste("#8a1c1c", (0, footer_top, CARD_WIDTH, CARD_HEIGHT))
+    left, top, right, bottom = ink_bbox(image, "#8a1c1c")
+    assert MARGIN - 4 <= left < right <= CARD_WIDTH - MARGIN + 4
+    assert top >= MARGIN and bottom < footer_top
+
+
+def test_arabic_lines_are_set_right_aligned():
+    image = render_card(card(ARABIC, category=""))
+    image.paste("#8a1c1c", (0, CARD_HEIGHT - MARGIN - 60, CARD_WIDTH, CARD_HEIGHT))
+    left, _, right, _ = ink_bbox(image, "#8a1c1c")
+    assert right >= CARD_WIDTH - MARGIN - 6  # flush with the right margin
+
+
+def test_arabic_is_shaped_not_drawn_as_isolated_letters():
+    font = font_at(ARABIC_FONT, 60)
+    word = "سلام"
+    joined = font.getlength(word)
+    isolated = sum(font.getlength(letter) for letter in word)
+    assert joined < isolated  # joined forms are narrower than the isolated ones
+
+
+@pytest.mark.parametrize(
+    "headline, font_path",
+    [(LONG, LATIN_FONT), (ARABIC, ARABIC_FONT), (CHINESE, CJK_FONT), ("Ελλάδα Россия", LATIN_FONT)],
+)
+def test_each_script_gets_a_font_that_has_its_letters(headline, font_path):
+    assert font_path_for(headline) == font_path
+    font = font_at(font_path, 40)
+    missing = {char for char in headline if not char.isspace() and is_tofu(font, char)}
+    assert not missing
+
+
+def test_the_missing_glyph_check_can_fail():
+    assert is_tofu(font_at(LATIN_FONT, 40), "莫")
+    assert is_tofu(font_at(LATIN_FONT, 40), "س")
+
+
+def test_chinese_wraps_between_characters():
+    lines = wrap(CHINESE, font_at(CJK_FONT, 76), CARD_WIDTH - 2 * MARGIN)
+    assert len(lines) > 1 and "".join(lines) == CHINESE
+
+
+def test_card_text_hash_changes_with_what_is_drawn():
+    assert card("A").digest == card("A").digest
+    assert card("A").digest != card("B").digest
+    assert card("A").digest != card("A", colour="#000000").digest
+
+
+@pytest.mark.django_db
+def test_card_url_is_absolute_and_changes_with_the_headline(client):
+    article = make_article(headline="First headline", category=make_category(name="World"))
+    first = article.share_image()
+    assert first.url.startswith("https://news.example.org/share/")
+    assert (first.width, first.height) == (1200, 630)
+    article.headline = "Second headline"
+    article.save()
+    assert article.share_image().url != first.url
+
+
+@pytest.mark.django_db
+def test_card_view_draws_once_and_serves_a_png(client, django_assert_num_queries):
+    article = make_article(headline="Talks end", category=make_category())
+    url = article.share_image().url.removeprefix("https://news.example.org")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "immutable" in response["Cache-Control"]
+    image = Image.open(BytesIO(b"".join(response.streaming_content)))
+    assert image.size == (1200, 630)
+    path = card_path(article.uuid, article.card_text())
+    assert default_storage.exists(path)
+    stored_at = default_storage.get_modified_time(path)
+    client.get(url)
+    assert default_storage.get_modified_time(path) == stored_at  # not drawn again
+
+
+@pytest.mark.django_db
+def test_stale_card_address_redirects_to_the_current_card(client):
+    article = make_article(headline="Old")
+    old_url = article.share_image().url.removeprefix("https://news.example.org")
+    article.headline = "New"
+    article.save()
+    response = client.get(old_url)
+    assert response.status_code == 302
+    assert response["Location"] == article.share_image().url.removeprefix(
+        "https://news.example.org"
+    )
+
+
+@pytest.mark.django_db
+def test_cards_of_drafts_are_not_served(client):
+    from articles.models import Article
+
+    draft = make_article(status=Article.Status.DRAFT)
+    url = draft.share_image().url.removeprefix("https://news.example.org")
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_card_uses_the_brand_colour_from_site_settings():
+    SiteSettings(site_name="Daily Analysis", brand_colour="#114477").save()
+    article = make_article()
+    assert article.card_text().colour == "#114477"
+    assert article.card_text().site_name == "Daily Analysis"
+    assert render_card(article.card_text()).getpixel((5, 5)) == (0x11, 0x44, 0x77)
+
+
+def image_upload(format="PNG", size=(1200, 630), name="share.png") -> SimpleUploadedFile:
+    buffer = BytesIO()
+    Image.new("RGB", size, "#336699").save(buffer, format=format)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_a_real_share_image_is_accepted():
+    validate_share_image(image_upload())
+    validate_share_image(image_upload("JPEG", name="share.jpg"))
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (SimpleUploadedFile("evil.png", b"<svg onload=alert(1)></svg>"), "not an image"),
+        (SimpleUploadedFile("cut.png", image_upload().read()[:200]), "not an image"),
+        (image_upload(size=(300, 200)), "at least 600×315"),
+        (image_upload("BMP", name="share.png"), "BMP images are not accepted"),
+    ],
+)
+def test_bad_share_images_are_refused_with_a_reason(upload, message):
+    with pytest.raises(ValidationError, match=message):
+        validate_share_image(upload)
