@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import to_locale
 
 from .models import Category
 
@@ -29,5 +30,6 @@ def site(request):
         "site_name": site_settings.name,
         "site_url": settings.SITE_URL,
         "canonical_url": canonical_url(request),
+        "og_locale": to_locale(settings.LANGUAGE_CODE),
         "navigation_categories": navigation_categories,
     }

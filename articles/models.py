@@ -272,24 +272,41 @@ class Article(models.Model):
         )
 
     def share_image(self) -> ShareImage:
-        """The one image networks and search engines show for this article, absolute URL.
+        """The one image networks show for this article (og:image), absolute URL.
 
         The editor's social image when there is one, else the generated card. (The lead
         image, when the images app adds it, goes between the two.)"""
-        from .sharing import CARD_HEIGHT, CARD_WIDTH
+        return self.share_images()[0]
+
+    def share_images(self) -> list[ShareImage]:
+        """The images search engines get in the JSON-LD: the editor's social image, or the
+        generated card in each shape (1200×630, then 16:9, 4:3 and 1:1 crops)."""
+        from .sharing import CARD_SHAPES
 
         if self.social_image:
-            return ShareImage(
-                url=absolute_url(self.social_image.url),
-                width=self.social_image_width or 0,
-                height=self.social_image_height or 0,
-                alt=self.social_image_alt or self.headline,
+            return [
+                ShareImage(
+                    url=absolute_url(self.social_image.url),
+                    width=self.social_image_width or 0,
+                    height=self.social_image_height or 0,
+                    alt=self.social_image_alt or self.headline,
+                )
+            ]
+        digest = self.card_text().digest
+        return [
+            ShareImage(
+                url=absolute_url(
+                    reverse(
+                        "articles:share-card",
+                        kwargs={"uuid": self.uuid, "shape": shape, "digest": digest},
+                    )
+                ),
+                width=width,
+                height=height,
+                alt=self.headline,
             )
-        card = self.card_text()
-        url = reverse("articles:share-card", kwargs={"uuid": self.uuid, "digest": card.digest})
-        return ShareImage(
-            url=absolute_url(url), width=CARD_WIDTH, height=CARD_HEIGHT, alt=self.headline
-        )
+            for shape, (width, height) in CARD_SHAPES.items()
+        ]
 
     @property
     def byline_authors(self) -> list[Author]:

@@ -27,6 +27,9 @@ from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont, features
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
+# The shapes a card is drawn in: "og" for Open Graph and X, and the 16:9, 4:3 and 1:1
+# crops Google asks for in an article's structured data.
+CARD_SHAPES = {"og": (1200, 630), "16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
 MARGIN = 72
 # Bump when the drawing changes, so every card is drawn anew.
 CARD_VERSION = 1
@@ -106,23 +109,23 @@ class CardText:
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
 
-def card_path(uuid, text: CardText) -> str:
-    return f"share-cards/{uuid}/{text.digest}.png"
+def card_path(uuid, text: CardText, shape: str = "og") -> str:
+    return f"share-cards/{uuid}/{text.digest}-{shape}.png"
 
 
-def stored_card(uuid, text: CardText) -> str:
+def stored_card(uuid, text: CardText, shape: str = "og") -> str:
     """The storage path of the card, drawing and saving it first if it is not there yet."""
-    path = card_path(uuid, text)
+    path = card_path(uuid, text, shape)
     if not default_storage.exists(path):
-        saved = default_storage.save(path, ContentFile(render_card_png(text)))
+        saved = default_storage.save(path, ContentFile(render_card_png(text, shape)))
         if saved != path:  # another request drew it at the same moment
             default_storage.delete(saved)
     return path
 
 
-def render_card_png(text: CardText) -> bytes:
+def render_card_png(text: CardText, shape: str = "og") -> bytes:
     buffer = BytesIO()
-    render_card(text).save(buffer, format="PNG", optimize=True)
+    render_card(text, CARD_SHAPES[shape]).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
@@ -199,19 +202,22 @@ def contrasting_ink(colour: str) -> tuple[str, str]:
     return ("#ffffff", "#f1e9e9") if luminance < 150 else ("#111111", "#333333")
 
 
-def draw_line(draw, y: int, line: str, font, fill) -> None:
-    if is_rtl(line):
-        draw.text(
-            (CARD_WIDTH - MARGIN, y), line, font=font, fill=fill, anchor="ra", direction="rtl"
-        )
+def draw_line(draw, width: int, y: int, line: str, font, fill, *, rtl: bool) -> None:
+    """One line from the left margin, or from the right one in right-to-left text.
+
+    `rtl` is the direction of the whole paragraph, not of the line: an Arabic headline
+    whose last line happens to be "COP28" still sets that line from the right."""
+    if rtl:
+        draw.text((width - MARGIN, y), line, font=font, fill=fill, anchor="ra", direction="rtl")
     else:
         draw.text((MARGIN, y), line, font=font, fill=fill, anchor="la", direction="ltr")
 
 
-def render_card(text: CardText) -> Image.Image:
+def render_card(text: CardText, size: tuple[int, int] = (CARD_WIDTH, CARD_HEIGHT)) -> Image.Image:
     if not features.check("raqm"):
         raise RuntimeError("Pillow was built without Raqm: Arabic cards cannot be shaped.")
-    image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), text.colour)
+    width, height = size
+    image = Image.new("RGB", size, text.colour)
     draw = ImageDraw.Draw(image)
     ink, label_ink = contrasting_ink(text.colour)
     label_size = 30
@@ -219,31 +225,34 @@ def render_card(text: CardText) -> Image.Image:
     if text.category:
         category = text.category.upper()
         label_font = font_at(font_path_for(category), label_size)
-        draw_line(draw, top, fit_one_line(category, label_font), label_font, label_ink)
+        label = fit_one_line(category, label_font, width)
+        draw_line(draw, width, top, label, label_font, label_ink, rtl=is_rtl(category))
     headline_top = top + label_size * 2
-    footer_top = CARD_HEIGHT - MARGIN - label_size
+    footer_top = height - MARGIN - label_size
     box_height = footer_top - label_size - headline_top
-    font, lines, line_height = fit_headline(text.headline, CARD_WIDTH - 2 * MARGIN, box_height)
+    font, lines, line_height = fit_headline(text.headline, width - 2 * MARGIN, box_height)
     # Centre the block vertically in its box.
     y = headline_top + (box_height - len(lines) * line_height) // 2
+    rtl = is_rtl(text.headline)
     for line in lines:
-        draw_line(draw, y, line, font, ink)
+        draw_line(draw, width, y, line, font, ink, rtl=rtl)
         y += line_height
     draw.line(
         [
             (MARGIN, footer_top - label_size // 2),
-            (CARD_WIDTH - MARGIN, footer_top - label_size // 2),
+            (width - MARGIN, footer_top - label_size // 2),
         ],
         fill=label_ink,
         width=2,
     )
     name_font = font_at(font_path_for(text.site_name), label_size)
-    draw_line(draw, footer_top, fit_one_line(text.site_name, name_font), name_font, label_ink)
+    name = fit_one_line(text.site_name, name_font, width)
+    draw_line(draw, width, footer_top, name, name_font, label_ink, rtl=is_rtl(text.site_name))
     return image
 
 
-def fit_one_line(text: str, font) -> str:
-    width = CARD_WIDTH - 2 * MARGIN
+def fit_one_line(text: str, font, card_width: int) -> str:
+    width = card_width - 2 * MARGIN
     if font.getlength(text) <= width:
         return text
     while text and font.getlength(text + "…") > width:

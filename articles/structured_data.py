@@ -9,6 +9,7 @@ The tag's type is application/ld+json: data, never run, so a strict CSP is fine.
 
 import json
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -46,7 +47,6 @@ def organization(site) -> dict:
 def article_data(article: Article, site) -> dict:
     """The article's JSON-LD graph, from an article loaded with `for_page()`."""
     url = absolute_url(article.get_absolute_url())
-    image = article.share_image()
     news_article = {
         "@type": "AnalysisNewsArticle",
         "@id": f"{url}#article",
@@ -62,6 +62,7 @@ def article_data(article: Article, site) -> dict:
                 "height": image.height,
                 "caption": image.alt,
             }
+            for image in article.share_images()
         ],
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
@@ -75,7 +76,7 @@ def article_data(article: Article, site) -> dict:
         ],
         "publisher": organization(site),
         "isAccessibleForFree": True,
-        "inLanguage": "en",
+        "inLanguage": settings.LANGUAGE_CODE,
         "identifier": f"urn:uuid:{article.uuid}",
     }
     if article.category_id:

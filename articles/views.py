@@ -10,7 +10,7 @@ from site_settings.models import SiteSettings
 from .feeds import feed_links
 from .models import Article, Author, Category, SlugRedirect
 from .share_links import share_links, tracked_url
-from .sharing import stored_card
+from .sharing import CARD_SHAPES, stored_card
 from .structured_data import article_data, json_ld_script
 
 
@@ -67,13 +67,15 @@ class ArticleDetailView(DetailView):
 
 
 @require_GET
-def share_card(request, uuid, digest):
+def share_card(request, uuid, shape, digest):
     """An article's generated share card; its address changes whenever what it shows does."""
+    if shape not in CARD_SHAPES:
+        raise Http404("No such card shape.")
     article = get_object_or_404(Article.objects.published().select_related("category"), uuid=uuid)
     text = article.card_text()
     if text.digest != digest:  # an old card: send networks on to the current one
-        return redirect("articles:share-card", uuid=uuid, digest=text.digest)
-    response = FileResponse(default_storage.open(stored_card(article.uuid, text)))
+        return redirect("articles:share-card", uuid=uuid, shape=shape, digest=text.digest)
+    response = FileResponse(default_storage.open(stored_card(article.uuid, text, shape)))
     response["Content-Type"] = "image/png"
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -11,6 +11,7 @@ from PIL import Image, ImageChops, ImageFont, features
 from articles.sharing import (
     ARABIC_FONT,
     CARD_HEIGHT,
+    CARD_SHAPES,
     CARD_WIDTH,
     CJK_FONT,
     LATIN_FONT,
@@ -70,6 +71,19 @@ def test_card_is_1200_by_630_with_everything_inside_the_margins(headline):
     assert top >= MARGIN - 4 and bottom <= CARD_HEIGHT - MARGIN + 12  # descenders of the name
 
 
+@pytest.mark.parametrize("shape", ["16x9", "4x3", "1x1"])
+@pytest.mark.parametrize("headline", [LONG, ARABIC, CHINESE])
+def test_cards_for_structured_data_keep_their_ratio_and_margins(shape, headline):
+    width, height = CARD_SHAPES[shape]
+    ratio = {"16x9": 16 / 9, "4x3": 4 / 3, "1x1": 1}[shape]
+    assert abs(width / height - ratio) < 0.01 and width * height >= 50_000
+    image = render_card(card(headline), (width, height))
+    assert image.size == (width, height)
+    left, top, right, bottom = ink_bbox(image, "#8a1c1c")
+    assert left >= MARGIN - 4 and right <= width - MARGIN + 4
+    assert top >= MARGIN - 4 and bottom <= height - MARGIN + 12
+
+
 @pytest.mark.parametrize("headline", [LONG, ARABIC, CHINESE])
 def test_headline_fills_at_most_its_box(headline):
     text = card(headline, category="")
@@ -82,11 +96,26 @@ def test_headline_fills_at_most_its_box(headline):
     assert top >= MARGIN and bottom < footer_top
 
 
-def test_arabic_lines_are_set_right_aligned():
-    image = render_card(card(ARABIC, category=""))
-    image.paste("#8a1c1c", (0, CARD_HEIGHT - MARGIN - 60, CARD_WIDTH, CARD_HEIGHT))
-    left, _, right, _ = ink_bbox(image, "#8a1c1c")
-    assert right >= CARD_WIDTH - MARGIN - 6  # flush with the right margin
+@pytest.mark.parametrize("size", [(1200, 630), (1200, 1200)])
+def test_every_line_of_an_arabic_headline_is_set_from_the_right(size):
+    # At 1200×1200 the last line is "COP28" alone: it must still sit at the right margin.
+    headline = ARABIC + " في COP28"
+    width, height = size
+    image = render_card(card(headline, category=""), size)
+    image.paste("#8a1c1c", (0, height - MARGIN - 60, width, height))  # the footer
+    rows = [y for y in range(height) if ink_bbox(image.crop((0, y, width, y + 1)), "#8a1c1c")]
+    # Split the inked rows into lines at the blank gaps between them.
+    lines, start = [], rows[0]
+    for previous, row in zip(rows, rows[1:], strict=False):
+        if row != previous + 1:
+            lines.append((start, previous))
+            start = row
+    lines.append((start, rows[-1]))
+    lines = [(top, bottom) for top, bottom in lines if bottom - top > 20]  # not lone dots
+    assert len(lines) >= 2
+    for top, bottom in lines:
+        _, _, right, _ = ink_bbox(image.crop((0, top, width, bottom + 1)), "#8a1c1c")
+        assert right >= width - MARGIN - 8, (top, bottom)  # flush with the right margin
 
 
 def test_arabic_is_shaped_not_drawn_as_isolated_letters():
@@ -128,7 +157,7 @@ def test_card_text_hash_changes_with_what_is_drawn():
 def test_card_url_is_absolute_and_changes_with_the_headline(client):
     article = make_article(headline="First headline", category=make_category(name="World"))
     first = article.share_image()
-    assert first.url.startswith("https://news.example.org/share/")
+    assert first.url.startswith(f"https://news.example.org/share/{article.uuid}/og/")
     assert (first.width, first.height) == (1200, 630)
     article.headline = "Second headline"
     article.save()
@@ -147,6 +176,9 @@ def test_card_view_draws_once_and_serves_a_png(client, django_assert_num_queries
     assert image.size == (1200, 630)
     path = card_path(article.uuid, article.card_text())
     assert default_storage.exists(path)
+    square = client.get(url.replace("/og/", "/1x1/"))
+    assert Image.open(BytesIO(b"".join(square.streaming_content))).size == (1200, 1200)
+    assert client.get(url.replace("/og/", "/3x2/")).status_code == 404
     stored_at = default_storage.get_modified_time(path)
     client.get(url)
     assert default_storage.get_modified_time(path) == stored_at  # not drawn again

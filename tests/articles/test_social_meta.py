@@ -91,6 +91,7 @@ def test_article_page_has_every_open_graph_and_x_property(client):
     assert one(head, "og:description") == "No deal."
     assert one(head, "og:url") == url
     assert one(head, "og:site_name") == "The Newsroom"
+    assert one(head, "og:locale") == "en_GB"
     image = one(head, "og:image")
     assert image.startswith("https://news.example.org/share/") and image.endswith(".png")
     assert one(head, "og:image:width") == "1200"
@@ -159,7 +160,11 @@ def test_json_ld_describes_the_article(client):
     assert news["datePublished"] == article.published_at.isoformat()
     assert news["dateModified"] == article.updated_at.isoformat()
     assert news["image"][0]["url"] == one(head, "og:image")
-    assert news["image"][0]["width"] * news["image"][0]["height"] >= 50_000
+    # The card in 16:9, 4:3 and 1:1 too, each of at least 50,000 pixels.
+    ratios = [round(image["width"] / image["height"], 2) for image in news["image"][1:]]
+    assert ratios == [1.78, 1.33, 1.0]
+    assert all(image["width"] * image["height"] >= 50_000 for image in news["image"])
+    assert all(image["url"].startswith("https://news.example.org/") for image in news["image"])
     author = article.byline_authors[0]
     assert news["author"] == [
         {
