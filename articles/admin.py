@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.html import format_html
 from tinymce.widgets import TinyMCE
 
 from experts.admin import PerspectiveInline
@@ -78,7 +79,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
     search_fields = ["headline", "brief", "slug"]
     date_hierarchy = "published_at"
-    readonly_fields = ["editors_comment_signature"]
+    readonly_fields = ["editors_comment_signature", "share_preview"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "brief", "category", "topics"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
@@ -96,6 +97,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "social_description",
                     "social_image",
                     "social_image_alt",
+                    "share_preview",
                 ],
             },
         ),
@@ -117,6 +119,19 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Byline")
     def byline_names(self, article):
         return ", ".join(entry.author.name for entry in article.byline.all())
+
+    @admin.display(description="Shared as")
+    def share_preview(self, article):
+        """The image networks will show, as saved (save to see a changed headline's card)."""
+        if article.pk is None:
+            return "Save the article to see its share image."
+        image = article.share_image()
+        return format_html(
+            '<img src="{}" width="400" height="{}" alt="{}" style="border:1px solid #ccc">',
+            image.url,
+            round(400 * image.height / image.width) if image.width else 210,
+            image.alt,
+        )
 
     @admin.display(description="Signed by")
     def editors_comment_signature(self, article):

@@ -71,13 +71,18 @@ def share_card(request, uuid, shape, digest):
     """An article's generated share card; its address changes whenever what it shows does."""
     if shape not in CARD_SHAPES:
         raise Http404("No such card shape.")
-    article = get_object_or_404(Article.objects.published().select_related("category"), uuid=uuid)
+    # Staff may see the card of an article not yet published (the admin shows it).
+    articles = Article.objects.all() if request.user.is_staff else Article.objects.published()
+    article = get_object_or_404(articles.select_related("category"), uuid=uuid)
     text = article.card_text()
     if text.digest != digest:  # an old card: send networks on to the current one
         return redirect("articles:share-card", uuid=uuid, shape=shape, digest=text.digest)
     response = FileResponse(default_storage.open(stored_card(article.uuid, text, shape)))
     response["Content-Type"] = "image/png"
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    # The address names what the card shows, so it never changes: cache it for good.
+    # A card of an unpublished article is for the staff member alone.
+    visibility = "public" if article.is_published else "private"
+    response["Cache-Control"] = f"{visibility}, max-age=31536000, immutable"
     return response
 
 

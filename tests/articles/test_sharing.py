@@ -238,3 +238,52 @@ def test_a_real_share_image_is_accepted():
 def test_bad_share_images_are_refused_with_a_reason(upload, message):
     with pytest.raises(ValidationError, match=message):
         validate_share_image(upload)
+
+
+@pytest.mark.django_db
+def test_staff_see_the_card_of_a_draft_privately(client):
+    from articles.models import Article
+    from tests.factories import make_user
+
+    draft = make_article(status=Article.Status.DRAFT)
+    url = draft.share_image().url.removeprefix("https://news.example.org")
+    client.force_login(make_user(is_staff=True))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("private")
+
+
+@pytest.mark.django_db
+def test_admin_form_shows_the_share_image(client):
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    article = make_article(headline="Talks end")
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    assert f'<img src="{article.share_image().url}" width="400" height="210"'.encode() in html
+
+
+@pytest.mark.django_db
+def test_a_bad_social_image_is_refused_in_the_form_and_nothing_is_stored(settings):
+    from django import forms
+
+    from articles.models import Article
+
+    class SharingForm(forms.ModelForm):
+        class Meta:
+            model = Article
+            fields = ["social_image"]
+
+    article = make_article()
+    for upload, message in [
+        (SimpleUploadedFile("small.png", image_upload(size=(300, 200)).read()), "at least"),
+        (SimpleUploadedFile("evil.png", b"<svg onload=alert(1)></svg>"), "valid image"),
+    ]:
+        form = SharingForm(instance=article, files={"social_image": upload})
+        assert not form.is_valid()
+        assert message in str(form.errors["social_image"])
+    assert not (settings.MEDIA_ROOT / "social").exists()
+    article.refresh_from_db()
+    assert not article.social_image

@@ -107,6 +107,8 @@ def test_article_page_has_every_open_graph_and_x_property(client):
     assert one(head, "twitter:card") == "summary_large_image"
     assert one(head, "twitter:title") == "Talks end"
     assert one(head, "twitter:image") == image
+    assert one(head, "twitter:data1") == "Sarah Johnson, Ali Khan"
+    assert one(head, "twitter:data2") == "1 min read"
     assert one(head, "description") == "No deal."
     # Every address is absolute and from SITE_URL, whatever Host the request came with.
     for key in ("og:url", "og:image", "twitter:image"):
