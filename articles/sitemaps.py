@@ -38,6 +38,12 @@ def published_through(prefix: str) -> Q:
     )
 
 
+def latest_public_update(**filters):
+    """When a published article (narrowed by `filters`) last changed: one aggregate query."""
+    articles = Article.objects.published().filter(**filters)
+    return articles.aggregate(latest=Max("updated_at"))["latest"]
+
+
 class SiteSitemap(Sitemap):
     """A sitemap whose addresses come from SITE_URL."""
 
@@ -66,7 +72,7 @@ class ArticleSitemap(SiteSitemap):
         return article.updated_at
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return latest_public_update()
 
 
 class CategorySitemap(SiteSitemap):
@@ -78,11 +84,7 @@ class CategorySitemap(SiteSitemap):
         )
 
     def get_latest_lastmod(self):
-        return (
-            Article.objects.published()
-            .filter(category__isnull=False)
-            .aggregate(latest=Max("updated_at"))["latest"]
-        )
+        return latest_public_update(category__isnull=False)
 
 
 class TopicSitemap(SiteSitemap):
@@ -97,11 +99,7 @@ class TopicSitemap(SiteSitemap):
         return reverse("articles:topic", args=[tag.slug])
 
     def get_latest_lastmod(self):
-        return (
-            Article.objects.published()
-            .filter(topics__isnull=False)
-            .aggregate(latest=Max("updated_at"))["latest"]
-        )
+        return latest_public_update(topics__isnull=False)
 
 
 class AuthorSitemap(SiteSitemap):
@@ -113,7 +111,7 @@ class AuthorSitemap(SiteSitemap):
         )
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return latest_public_update()
 
 
 class ExpertSitemap(SiteSitemap):
@@ -127,11 +125,7 @@ class ExpertSitemap(SiteSitemap):
         )
 
     def get_latest_lastmod(self):
-        return (
-            Article.objects.published()
-            .filter(perspectives__isnull=False)
-            .aggregate(latest=Max("updated_at"))["latest"]
-        )
+        return latest_public_update(perspectives__isnull=False)
 
 
 class NewsSitemap(SiteSitemap):
@@ -152,12 +146,7 @@ class NewsSitemap(SiteSitemap):
         return article.updated_at
 
     def get_latest_lastmod(self):
-        since = timezone.now() - NEWS_WINDOW
-        return (
-            Article.objects.published()
-            .filter(published_at__gte=since)
-            .aggregate(latest=Max("updated_at"))["latest"]
-        )
+        return latest_public_update(published_at__gte=timezone.now() - NEWS_WINDOW)
 
 
 SITEMAPS = {
