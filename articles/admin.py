@@ -80,6 +80,11 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "brief", "slug"]
     date_hierarchy = "published_at"
     readonly_fields = ["editors_comment_signature", "share_preview"]
+
+    class Media:
+        # Names the autocomplete boxes (byline, experts) for screen readers.
+        js = ["js/admin-autocomplete-names.js"]
+
     fieldsets = [
         (None, {"fields": ["headline", "slug", "brief", "category", "topics"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
@@ -154,6 +159,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    # Explicit: the annotated (GROUP BY) queryset drops Meta.ordering, and the autocomplete
+    # pages through it.
+    ordering = ["name"]
     list_display = ["name", "user", "article_count"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]

@@ -32,6 +32,13 @@ class OrderedInlineFormSet(BaseInlineFormSet):
         form.fields["position"].required = False
         form.fields["position"].label = "Order"
         form.fields["position"].widget.attrs.update({"min": 1, "style": "width: 4em"})
+        # Tabular inlines show a field's name only as a column header, which leaves the
+        # inputs unlabelled for screen readers (WCAG 1.3.1, 4.1.2): name each input itself.
+        for field in form.fields.values():
+            # The admin wraps some widgets (related-object links); label the input inside.
+            widget = getattr(field.widget, "widget", field.widget)
+            if not widget.is_hidden:
+                widget.attrs.setdefault("aria-label", str(field.label))
 
     def clean(self):
         if not any(self.errors):

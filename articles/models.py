@@ -240,6 +240,12 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # Published without a date means "now". Set here too, not only in save(): forms
+        # check the database constraints (a published article has a date) before saving.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     def _remember_old_slug(self):
         old_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         if old_slug and old_slug != self.slug:

@@ -23,6 +23,9 @@ class PerspectiveInline(admin.StackedInline):
 
 @admin.register(Expert)
 class ExpertAdmin(admin.ModelAdmin):
+    # Explicit: the annotated (GROUP BY) queryset drops Meta.ordering, and the autocomplete
+    # pages through it.
+    ordering = ["name"]
     list_display = ["name", "credential", "affiliation", "perspective_count"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "credential", "affiliation"]

@@ -96,6 +96,15 @@ def test_one_admin_post_creates_a_full_article(superuser_client):
     assert superuser_client.get(article.get_absolute_url()).status_code == 200
 
 
+def test_publishing_without_a_date_publishes_now(superuser_client):
+    data = article_post(published_at_0="", published_at_1="")
+    response = superuser_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    article = Article.objects.get()
+    assert article.is_published
+    assert superuser_client.get(article.get_absolute_url()).status_code == 200
+
+
 def test_invalid_post_keeps_everything_the_editor_typed(superuser_client):
     response = superuser_client.post(
         reverse("admin:articles_article_add"), article_post(headline="")
@@ -222,3 +231,11 @@ def test_article_list_searches_and_filters(superuser_client):
         reverse("admin:articles_article_changelist"), {"status__exact": "draft"}
     )
     assert response.context["cl"].result_count == 0
+
+
+def test_inline_inputs_are_labelled_for_screen_readers(superuser_client):
+    # Tabular inlines show names only as column headers; each input carries its own name.
+    html = superuser_client.get(reverse("admin:articles_article_add")).content.decode()
+    for name in ["Claim", "Source name", "Source url", "Order", "Text"]:
+        assert f'aria-label="{name}"' in html, name
+    assert "js/admin-autocomplete-names.js" in html

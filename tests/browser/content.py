@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from articles.models import Citation, Section, WatchItem
@@ -103,3 +104,12 @@ def make_topic_archive(topic: str, count: int, category=None):
         article.topics.add(topic)
         articles.append(article)
     return articles
+
+
+def has_search_page() -> bool:
+    """Whether the site has its search page yet (issue 5 adds /search/)."""
+    try:
+        resolve("/search/")
+    except Resolver404:
+        return False
+    return True

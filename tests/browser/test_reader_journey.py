@@ -1,0 +1,85 @@
+"""
+A reader's visit, in Chromium: the front page, an article, its share links, a topic paged
+through, and search.
+"""
+
+import re
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from tests.browser.content import has_search_page, make_analysis_article, make_topic_archive
+
+TOPIC = "Undersea Cables"
+
+
+@pytest.fixture
+def article(transactional_db):
+    # 13 older articles on the same topic: with the article, two pages of topic results.
+    make_topic_archive(TOPIC, 13)
+    return make_analysis_article(published_at=timezone.now() - timedelta(hours=1))
+
+
+def test_reader_goes_from_the_front_page_to_an_article_and_through_its_topic(page, article):
+    page.goto("/")
+    lead = page.locator(".article-card").first
+    assert article.headline in lead.inner_text()  # the newest leads
+    lead.get_by_role("link", name=article.headline).click()
+
+    page.wait_for_url(f"**{article.get_absolute_url()}")
+    assert page.title().startswith(article.headline)
+    assert page.locator("h1").inner_text() == article.headline
+    byline = page.locator(".article-header").inner_text()
+    assert "Helena Marsh" in byline and "Mateo Ibáñez" in byline and "min read" in byline
+
+    # The share links are labelled by what they do, and carry the article's canonical URL.
+    canonical = settings.SITE_URL + article.get_absolute_url()
+    share = page.get_by_role("complementary", name="Share this article")
+    links = share.get_by_role("link")
+    assert links.count() >= 3
+    for name in links.all_inner_texts():
+        assert name.startswith("Share"), name
+    for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
+        assert quote(canonical, safe="") in href
+
+    page.get_by_role("link", name=TOPIC, exact=True).click()
+    assert page.locator("h1").inner_text() == TOPIC
+    assert page.locator(".article-card").count() == 12
+    assert "Page 1 of 2" in page.get_by_role("navigation", name="Pages").inner_text()
+
+    page.get_by_role("link", name="Older").click()
+    assert "Page 2 of 2" in page.get_by_role("navigation", name="Pages").inner_text()
+    cards = page.locator(".article-card")
+    assert cards.count() == 2
+    assert "part 13" in cards.last.inner_text()  # the oldest comes last
+
+    page.get_by_role("link", name="Newer").click()
+    assert "Page 1 of 2" in page.get_by_role("navigation", name="Pages").inner_text()
+    assert article.headline in page.locator(".article-card").first.inner_text()
+
+
+def test_copy_link_button_puts_the_article_address_on_the_clipboard(new_context, article):
+    context = new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(article.get_absolute_url())
+    button = page.get_by_role("button", name=re.compile("copy", re.IGNORECASE))
+    if button.count() == 0:
+        pytest.skip("the article page has no copy-link button yet (issue 4 adds it)")
+    button.first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == settings.SITE_URL + article.get_absolute_url()
+
+
+def test_reader_searches_and_finds_the_article(page, article):
+    if not has_search_page():
+        pytest.skip("there is no search page at /search/ yet (issue 5 adds it)")
+    page.goto("/")
+    page.get_by_role("searchbox").first.fill("undersea cable diplomacy")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?"))
+    assert page.get_by_role("searchbox").first.input_value() == "undersea cable diplomacy"
+    page.get_by_role("link", name=article.headline).first.click()
+    assert page.locator("h1").inner_text() == article.headline
