@@ -71,6 +71,8 @@ class PageWeight:
     gzip: dict[str, int] = field(default_factory=dict)
     brotli: dict[str, int] = field(default_factory=dict)
     urls: list[str] = field(default_factory=list)
+    # Every address the page loaded anything from, images and fonts included.
+    all_urls: list[str] = field(default_factory=list)
 
     def add(self, kind: str, url: str, body: bytes) -> None:
         self.urls.append(url)
@@ -112,6 +114,7 @@ def visit_and_weigh(page, path: str, label: str) -> PageWeight:
     page.goto(path, wait_until="load")
     page.remove_listener("response", collect)
     for response in responses:
+        weight.all_urls.append(response.url)
         kind = WEIGHED_TYPES.get(response.request.resource_type)
         if kind and response.status < 300:
             weight.add(kind, response.url, response.body())

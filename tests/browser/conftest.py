@@ -79,7 +79,8 @@ def new_context(browser, live_server):
         options.setdefault("viewport", DESKTOP)
         options.setdefault("base_url", live_server.url)
         context = browser.new_context(**options)
-        context.set_default_timeout(10_000)
+        # Generous: a loaded 2-core CI machine can take seconds to start TinyMCE.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context
 

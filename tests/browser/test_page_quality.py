@@ -60,25 +60,14 @@ def test_public_page_is_accessible_light_and_self_contained(page, live_server, p
     assert not serious, f"serious or critical accessibility violations:\n{describe(serious)}"
 
     assert weight.total_gzip < PAGE_WEIGHT_BUDGET, weight.report()
-    # Nothing render-blocking (or otherwise) comes from another host: no CDN, no web fonts.
-    foreign = [
-        url for url in weight.urls if urlsplit(url).netloc != urlsplit(live_server.url).netloc
-    ]
-    assert not foreign
+    # Nothing, render-blocking or not, comes from another host: no CDN, no web fonts.
+    assert {urlsplit(url).netloc for url in weight.all_urls} == {urlsplit(live_server.url).netloc}
 
     save_screenshots(page, name)
     if name == "article":
         # The top of the article on a desktop screen: the picture in the README
         # (`make screenshots` copies it to docs/screenshots/article.png).
         page.screenshot(path=str(ARTIFACTS / "article-1280-top.png"))
-
-
-def test_article_page_loads_nothing_from_another_host(page, live_server, article):
-    requests = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.goto(article.get_absolute_url())
-    hosts = {urlsplit(url).netloc for url in requests if not url.startswith("data:")}
-    assert hosts == {urlsplit(live_server.url).netloc}
 
 
 def test_article_page_is_accessible_in_the_dark_theme(new_context, article):
@@ -91,17 +80,18 @@ def test_article_page_is_accessible_in_the_dark_theme(new_context, article):
     save_screenshots(page, "article-dark", widths=(390,))
 
 
-@pytest.mark.parametrize("width", [320, 390, 768, 1280])
-def test_article_page_fits_the_screen_without_sideways_scrolling(new_context, article, width):
-    page = new_context(viewport={"width": width, "height": 800}).new_page()
+def test_article_page_fits_every_screen_without_sideways_scrolling(page, article):
     page.goto(article.get_absolute_url())
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width
-    # The text column stays readable: never wider than about 75 characters.
     paragraph = page.locator(".body-section p").first
-    column = paragraph.bounding_box()["width"]
-    font_size = float(paragraph.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
-    assert column / font_size < 40  # 40 em is about 75-80 characters of a serif text face
+    for width in [320, 390, 768, 1280]:
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+        # The text column stays readable: never wider than about 75 characters.
+        column = paragraph.bounding_box()["width"]
+        font_size = float(
+            paragraph.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px")
+        )
+        assert column / font_size < 40, width  # 40 em: about 75-80 characters of a serif face
 
 
 def test_skip_link_is_the_first_tab_stop_and_shows_when_focused(page, article):
@@ -141,13 +131,13 @@ def test_print_stylesheet_prints_the_article_alone_with_source_addresses(page, a
     page.pdf(path=str(ARTIFACTS / "article-print.pdf"))
 
 
-def test_reduced_motion_turns_off_smooth_scrolling(new_context, article):
-    moving = new_context(reduced_motion="no-preference").new_page()
-    moving.goto(article.get_absolute_url())
-    assert moving.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "smooth"
-    still = new_context(reduced_motion="reduce").new_page()
-    still.goto(article.get_absolute_url())
-    assert still.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+def test_reduced_motion_turns_off_smooth_scrolling(page, article):
+    page.goto(article.get_absolute_url())
+    scroll_behavior = "getComputedStyle(document.documentElement).scrollBehavior"
+    page.emulate_media(reduced_motion="no-preference")
+    assert page.evaluate(scroll_behavior) == "smooth"
+    page.emulate_media(reduced_motion="reduce")
+    assert page.evaluate(scroll_behavior) == "auto"
 
 
 def test_site_reads_and_navigates_with_javascript_off(new_context, article):
