@@ -80,11 +80,6 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "brief", "slug"]
     date_hierarchy = "published_at"
     readonly_fields = ["editors_comment_signature", "share_preview"]
-
-    class Media:
-        # Names the autocomplete boxes (byline, experts) for screen readers.
-        js = ["js/admin-autocomplete-names.js"]
-
     fieldsets = [
         (None, {"fields": ["headline", "slug", "brief", "category", "topics"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
@@ -107,6 +102,10 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    class Media:
+        # Names the autocomplete boxes (byline, experts) for screen readers.
+        js = ["js/admin-autocomplete-names.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("byline__author")
