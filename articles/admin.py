@@ -34,7 +34,8 @@ class SectionInline(admin.StackedInline):
     model = Section
     formset = OrderedInlineFormSet
     form = OrderedPartForm
-    fields = ["position", "heading", "body"]
+    fields = ["position", "heading", "body", "image"]
+    autocomplete_fields = ["image"]  # pick from the library, or "+" to upload one in place
     formfield_overrides = {models.TextField: {"widget": TinyMCE(attrs={"rows": 12})}}
     extra = 1
 
@@ -78,10 +79,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "authors", "published_at"]
     list_select_related = ["category"]
     search_fields = ["headline", "brief", "slug"]
+    autocomplete_fields = ["lead_image"]
     date_hierarchy = "published_at"
     readonly_fields = ["editors_comment_signature", "share_preview"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "brief", "category", "topics"]}),
+        (None, {"fields": ["headline", "slug", "brief", "category", "topics", "lead_image"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
         ("Looking Ahead", {"fields": ["looking_ahead_intro"]}),
         ("The Bottom Line", {"fields": ["bottom_line"]}),
@@ -164,7 +166,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "article_count"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "portrait"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=models.Count("bylines"))

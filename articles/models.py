@@ -87,6 +87,14 @@ class Author(models.Model):
         related_name="author_profile",
         help_text="The staff account that writes under this byline, if any.",
     )
+    portrait = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="author_portraits",
+        verbose_name="portrait",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -122,8 +130,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(topics=tag)
 
     def for_cards(self):
-        """What an article card shows: category and byline, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related(
+        """What a card shows: category, lead image and byline, in a fixed number of queries."""
+        return self.select_related("category", "lead_image").prefetch_related(
             Prefetch("byline", queryset=Byline.objects.select_related("author"))
         )
 
@@ -131,9 +139,10 @@ class ArticleQuerySet(models.QuerySet):
         """Everything the article page renders, in a fixed number of queries."""
         from experts.models import Perspective
 
-        return self.select_related("category", "editors_comment_by").prefetch_related(
+        return self.select_related("category", "editors_comment_by", "lead_image").prefetch_related(
             Prefetch("byline", queryset=Byline.objects.select_related("author")),
-            "sections",
+            # Inline images come with their sections: no query of their own.
+            Prefetch("sections", queryset=Section.objects.select_related("image")),
             Prefetch("perspectives", queryset=Perspective.objects.select_related("expert")),
             "citations",
             "watch_items",
@@ -159,6 +168,15 @@ class Article(models.Model):
     )
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    lead_image = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of_articles",
+        verbose_name="lead image",
+        help_text="Shown above the article, on cards and, cropped, on share cards.",
     )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     topics = TaggableManager(blank=True, help_text="Comma-separated topics.")
@@ -401,6 +419,15 @@ class Section(OrderedPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=200)
     body = models.TextField(help_text="Rich text. Cleaned of anything unsafe when saved.")
+    image = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="in_sections",
+        verbose_name="image",
+        help_text="Shown as a figure after the section's text.",
+    )
 
     class Meta(OrderedPart.Meta):
         constraints = [

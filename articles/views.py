@@ -137,7 +137,9 @@ class AuthorView(ArticleListView):
     template_name = "articles/author_detail.html"
 
     def get_subject(self):
-        return get_object_or_404(Author, slug=self.kwargs["slug"])
+        return get_object_or_404(
+            Author.objects.select_related("portrait"), slug=self.kwargs["slug"]
+        )
 
     def filter_articles(self, articles, author):
         return articles.by_author(author)

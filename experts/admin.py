@@ -29,6 +29,7 @@ class ExpertAdmin(admin.ModelAdmin):
     list_display = ["name", "credential", "affiliation", "perspective_count"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "credential", "affiliation"]
+    autocomplete_fields = ["portrait"]
 
     def get_queryset(self, request):
         return (

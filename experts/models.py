@@ -28,6 +28,14 @@ class Expert(models.Model):
     affiliation = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True, help_text="A short plain-text biography.")
     url = models.URLField("link", max_length=500, blank=True)
+    portrait = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expert_portraits",
+        verbose_name="portrait",
+    )
 
     objects = ExpertQuerySet.as_manager()
 

@@ -35,7 +35,9 @@ class ExpertDetailView(ForgivingPaginationMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        self.expert = get_object_or_404(Expert, slug=self.kwargs["slug"])
+        self.expert = get_object_or_404(
+            Expert.objects.select_related("portrait"), slug=self.kwargs["slug"]
+        )
         return (
             Perspective.objects.filter(expert=self.expert, article__in=Article.objects.published())
             .select_related("article__category")

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "articles",
     "experts",
     "site_settings",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,33 @@ STORAGES = {
         ),
     },
 }
+
+# Uploaded media on S3 (or any S3-compatible store) when a bucket is named; the local
+# file system under MEDIA_ROOT otherwise. Credentials come from the usual AWS_* variables
+# or the machine's role, read by boto3 itself.
+if bucket := os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Public, permanent URLs: images are published material, and signed URLs
+            # would change on every request and defeat caching.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
+# Images (images/validation.py): uploads over these limits are refused with a message.
+IMAGES_MAX_BYTES = int(os.environ.get("IMAGES_MAX_BYTES", 20 * 1024 * 1024))
+IMAGES_MAX_PIXELS = int(os.environ.get("IMAGES_MAX_PIXELS", 50_000_000))
+# Store uploaded originals byte for byte (metadata included) instead of re-encoding them
+# without EXIF/GPS. Renditions, which are what readers load, are stripped either way.
+IMAGES_KEEP_ORIGINAL = env_bool("IMAGES_KEEP_ORIGINAL")
 
 TAGGIT_CASE_INSENSITIVE = True
 

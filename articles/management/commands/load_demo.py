@@ -21,7 +21,7 @@ from articles.plaintext import parse_article
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 EDITOR_USERNAME = "editor"
-EDITORIAL_APPS = ["articles", "experts", "taggit"]
+EDITORIAL_APPS = ["articles", "experts", "images", "taggit"]
 
 
 class Command(BaseCommand):
