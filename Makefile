@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: help run test lint install migrate demo clean browser axe screenshots
+.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo and serve on http://$(HOST):$(PORT)/"
@@ -13,6 +13,7 @@ help:
 	@echo "            browser tests included (installs Chromium and axe-core first when it can)"
 	@echo "make lint   ruff, migration check and the production deploy check"
 	@echo "make clean  remove .venv and var/ (the local database, media and secret key)"
+	@echo "make bench-images  time all renditions of a 4000x3000 JPEG and report peak memory"
 
 # The virtual environment is rebuilt when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -74,6 +75,9 @@ ARTICLE_SHOT := tests/browser/test_page_quality.py::test_public_page_is_accessib
 screenshots: install browser axe
 	$(PY) -m pytest -q "$(ARTICLE_SHOT)"
 	mkdir -p docs/screenshots && cp test-artifacts/article-1280-top.png docs/screenshots/article.png
+
+bench-images: install
+	$(PY) manage.py bench_images
 
 clean:
 	rm -rf $(VENV) var node_modules test-artifacts

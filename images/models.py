@@ -204,6 +204,19 @@ class Image(models.Model):
             self.generate_renditions()
         return rendition_specs.choose(self.renditions["files"], kind)
 
+    def largest(self, kind: str, extension: str = "jpg") -> dict:
+        """
+        The largest rendition of `kind` as {"url", "width", "height"}: for social cards
+        ("share", 1200 × 630) and structured data ("16x9", "4x3", "1x1"). The URL is the
+        storage's: relative (/media/…) on the local disk, so join it to SITE_URL.
+        """
+        entry = self.renditions_of(kind)[extension][-1]
+        return {
+            "url": default_storage.url(entry["name"]),
+            "width": entry["width"],
+            "height": entry["height"],
+        }
+
     # Where it is used ----------------------------------------------------------------------
 
     @staticmethod

@@ -132,3 +132,14 @@ def test_missing_renditions_are_made_once_as_a_fallback():
     chosen = stale.renditions_of("16x9")
     assert [entry["width"] for entry in chosen["jpg"]] == [320, 640, 800]
     assert Image.objects.get(pk=image.pk).renditions["key"] == image.renditions["key"]
+
+
+def test_the_share_card_and_structured_data_crops_are_at_hand():
+    image = make_image(pictures.jpeg((2000, 1500)))
+    share = image.largest("share")
+    assert (share["width"], share["height"]) == (1200, 630)
+    assert share["url"] == "/media/" + image.renditions["files"]["share-1200.jpg"]["name"]
+    for kind, size in [("16x9", (1280, 720)), ("4x3", (1200, 900)), ("1x1", (640, 640))]:
+        entry = image.largest(kind)
+        assert (entry["width"], entry["height"]) == size
+        assert entry["width"] * entry["height"] >= 50_000  # Google's minimum for article images
