@@ -298,13 +298,14 @@ class Article(models.Model):
     def share_image(self) -> ShareImage:
         """The one image networks show for this article (og:image), absolute URL.
 
-        The editor's social image when there is one, else the generated card. (The lead
-        image, when the images app adds it, goes between the two.)"""
+        The editor's social image when there is one, else the lead image's 1200×630 crop,
+        else the generated card."""
         return self.share_images()[0]
 
     def share_images(self) -> list[ShareImage]:
         """The images search engines get in the JSON-LD: the editor's social image, or the
-        generated card in each shape (1200×630, then 16:9, 4:3 and 1:1 crops)."""
+        lead image, or the generated card, each in every shape it has (1200×630, then
+        16:9, 4:3 and 1:1 crops around the focal point)."""
         from .sharing import CARD_SHAPES
 
         if self.social_image:
@@ -315,6 +316,18 @@ class Article(models.Model):
                     height=self.social_image_height or 0,
                     alt=self.social_image_alt or self.headline,
                 )
+            ]
+        if self.lead_image_id:
+            image = self.lead_image
+            shapes = [image.largest(kind) for kind in ("share", "16x9", "4x3", "1x1")]
+            return [
+                ShareImage(
+                    url=absolute_url(shape["url"]),
+                    width=shape["width"],
+                    height=shape["height"],
+                    alt=image.alt_text,
+                )
+                for shape in shapes
             ]
         digest = self.card_text().digest
         return [

@@ -126,3 +126,25 @@ def test_article_without_images_has_no_picture(client):
     article = make_full_article()
     assert Article.objects.get(pk=article.pk).lead_image is None
     assert "<picture" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_lead_image_is_the_share_image_unless_the_editor_chose_one(client):
+    article = make_article(
+        lead_image=make_image(pictures.jpeg((1600, 1200)), alt_text="Cable ship at anchor")
+    )
+    files = article.lead_image.renditions["files"]
+    share = article.share_image()
+    assert share.url == f"https://news.example.org/media/{files['share-1200.jpg']['name']}"
+    assert (share.width, share.height, share.alt) == (1200, 630, "Cable ship at anchor")
+    shapes = [(image.width, image.height) for image in article.share_images()]
+    assert shapes == [(1200, 630), (1280, 720), (1200, 900), (640, 640)]
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'<meta property="og:image" content="{share.url}">' in html
+    assert '<meta property="og:image:width" content="1200">' in html
+    # The JSON-LD offers the 16:9 crop too; the page itself only uses the uncropped picture.
+    assert f"https://news.example.org/media/{files['16x9-1280.jpg']['name']}" in html
+
+
+def test_without_a_lead_image_the_generated_card_is_shared():
+    article = make_article()
+    assert "/share/" in article.share_image().url
