@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
+from images.fields import image_link
+
 from .sanitizer import sanitize_html
 from .sharing import CardText, ShareImage, validate_share_image
 
@@ -87,14 +89,7 @@ class Author(models.Model):
         related_name="author_profile",
         help_text="The staff account that writes under this byline, if any.",
     )
-    portrait = models.ForeignKey(
-        "images.Image",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="author_portraits",
-        verbose_name="portrait",
-    )
+    portrait = image_link("author_portraits", "portrait")
 
     class Meta:
         ordering = ["name"]
@@ -169,14 +164,10 @@ class Article(models.Model):
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
-    lead_image = models.ForeignKey(
-        "images.Image",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="lead_of_articles",
-        verbose_name="lead image",
-        help_text="Shown above the article, on cards and, cropped, on share cards.",
+    lead_image = image_link(
+        "lead_of_articles",
+        "lead image",
+        "Shown above the article, on cards and, cropped, on share cards.",
     )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     topics = TaggableManager(blank=True, help_text="Comma-separated topics.")
@@ -432,15 +423,7 @@ class Section(OrderedPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=200)
     body = models.TextField(help_text="Rich text. Cleaned of anything unsafe when saved.")
-    image = models.ForeignKey(
-        "images.Image",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="in_sections",
-        verbose_name="image",
-        help_text="Shown as a figure after the section's text.",
-    )
+    image = image_link("in_sections", "image", "Shown as a figure after the section's text.")
 
     class Meta(OrderedPart.Meta):
         constraints = [

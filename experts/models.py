@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from articles.models import Article, not_blank, unique_slug
+from images.fields import image_link
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -28,14 +29,7 @@ class Expert(models.Model):
     affiliation = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True, help_text="A short plain-text biography.")
     url = models.URLField("link", max_length=500, blank=True)
-    portrait = models.ForeignKey(
-        "images.Image",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="expert_portraits",
-        verbose_name="portrait",
-    )
+    portrait = image_link("expert_portraits", "portrait")
 
     objects = ExpertQuerySet.as_manager()
 

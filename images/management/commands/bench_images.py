@@ -69,11 +69,18 @@ class Command(BaseCommand):
             f"{f['upload_best']:.3f} s, median {f['upload_median']:.3f} s",
             f"Peak memory of the process (VmHWM): {f['peak_rss_mb']:.0f} MB "
             f"(after Django start-up: {f['startup_rss_mb']:.0f} MB)",
-            f"Budget: under 2 s and under 300 MB -> "
-            f"{'met' if f['renditions_best'] < 2 and f['peak_rss_mb'] < 300 else 'NOT met'} "
-            "(best wall-clock run)",
+            "Budget (under 2 s, under 300 MB): "
+            f"wall-clock {_verdict(f['renditions_best'] < 2)}, "
+            f"CPU time {_verdict(f['renditions_cpu_median'] < 2)}, "
+            f"memory {_verdict(f['peak_rss_mb'] < 300)}",
+            "(Wall-clock equals CPU time when the machine is otherwise idle: the work is one"
+            " thread; a load average above the CPU count inflates wall-clock only.)",
         ]
         self.stdout.write("\n".join(lines))
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
 
 
 def argparse_hidden():
