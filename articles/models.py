@@ -9,6 +9,7 @@ watch items (Looking Ahead). Expert perspectives live in the experts app.
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Length, Trim
@@ -145,6 +146,12 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search vector is large and only the database reads it: never load it by default.
+        return super().get_queryset().defer("search_vector")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -219,7 +226,12 @@ class Article(models.Model):
         "social image alt text", max_length=300, blank=True, help_text="What the image shows."
     )
 
-    objects = ArticleQuerySet.as_manager()
+    # The weighted full-text document, maintained on PostgreSQL by database triggers
+    # (articles/migrations/0003_search.py) whenever the article or any of its parts change.
+    # Always NULL on SQLite, where search uses plain matching instead (articles/search.py).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, sitemaps, views
+from . import feeds, search_views, sitemaps, views
 
 app_name = "articles"
 
@@ -25,4 +25,5 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("search/", search_views.SearchView.as_view(), name="search"),
 ]

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text search on PostgreSQL (articles/search.py); importing it is harmless on SQLite.
+    "django.contrib.postgres",
     "taggit",
     "tinymce",
     "django.contrib.sitemaps",

@@ -1,0 +1,389 @@
+"""
+Search: one interface, two strategies, chosen by the database in use.
+
+`search_engine()` returns the strategy for the current connection:
+
+- PostgreSQL (production): full-text search over the stored, weighted
+  `Article.search_vector` (kept current by triggers, see migration 0002_search), with
+  the GIN index, web-style query syntax (`"a phrase"`, `-word`, `or`), `ts_rank`
+  relevance with a mild recency boost, `ts_headline` snippets and a "did you mean"
+  suggestion from trigram similarity (pg_trgm) when nothing is found.
+- SQLite (the embedded default): case-insensitive substring matching. The same query
+  syntax is understood (phrases, `-exclusion`, `or`), every word must appear somewhere in
+  the article or its parts, headline matches come first, then newest first. No stemming
+  ("sanction" does not find "sanctions" only because "sanctions" contains it; "ran" does
+  not find "run"), ASCII-only case folding, the snippet comes from the brief, and there
+  is no "did you mean".
+
+Both strategies answer the same questions: `filter()` (matches, for the admin, drafts
+included when the caller's queryset has them), `search()` (matches ranked, for readers),
+`snippet()`, `suggest()`, `experts()` and `topics()`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from taggit.models import Tag, TaggedItem
+
+from experts.models import Expert, Perspective
+
+from .models import Article, Citation, Section, WatchItem
+
+MAX_QUERY_LENGTH = 1000
+SEARCH_CONFIG = "english"
+# Markers ts_headline puts around matches; control characters never typed by a reader.
+_MARK_START, _MARK_STOP = "\x02", "\x03"
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_STOP_WORDS = frozenset("a an and are as at be by for from in is it of on or the to with".split())
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """What a reader typed, made safe to search: no control characters, at most 1,000."""
+
+    text: str
+    truncated: bool = False
+
+    @classmethod
+    def from_input(cls, raw: str | None) -> SearchText:
+        text = _CONTROL_CHARACTERS.sub(" ", raw or "")
+        text = " ".join(text.split())
+        truncated = len(text) > MAX_QUERY_LENGTH
+        if truncated:
+            text = text[:MAX_QUERY_LENGTH].rstrip()
+        return cls(text=text, truncated=truncated)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+@dataclass
+class ParsedQuery:
+    """Web-style syntax: groups of alternatives (all groups must match), and exclusions."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def positive_terms(self) -> list[str]:
+        return [term for group in self.groups for term in group]
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """`a "b c" or d -e` → groups [[a], [b c, d]], excluded [e]: websearch_to_tsquery's rules."""
+    parsed = ParsedQuery()
+    join_next = False
+    for match in _TOKEN.finditer(text):
+        negated, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word is not None:
+            if word.lower() == "or" and parsed.groups:
+                join_next = True
+                continue
+            negated, word = ("-", word[1:]) if word.startswith("-") else ("", word)
+            term = word.strip("\"'")
+        else:
+            term = " ".join(phrase.split())
+        if not term:
+            continue
+        if negated:
+            parsed.excluded.append(term)
+        elif join_next:
+            parsed.groups[-1].append(term)
+        else:
+            parsed.groups.append([term])
+        join_next = False
+    return parsed
+
+
+def search_engine():
+    """The strategy for the database in use."""
+    if connection.vendor == "postgresql":
+        return PostgresSearch()
+    return SimpleSearch()
+
+
+def _published_topics() -> QuerySet[Tag]:
+    article_type = ContentType.objects.get_for_model(Article)
+    tagged = TaggedItem.objects.filter(
+        content_type=article_type, object_id__in=Article.objects.published().values("pk")
+    )
+    return Tag.objects.filter(pk__in=tagged.values("tag_id"))
+
+
+def _name_words(search: SearchText) -> list[str]:
+    words = re.findall(r"\w+", search.text.lower())
+    return [word for word in words if len(word) >= 3 and word not in _STOP_WORDS][:8]
+
+
+class BaseSearch:
+    name = ""
+
+    def filter(self, articles: QuerySet[Article], search: SearchText) -> QuerySet[Article]:
+        raise NotImplementedError
+
+    def search(self, articles: QuerySet[Article], search: SearchText) -> QuerySet[Article]:
+        raise NotImplementedError
+
+    def snippet(self, article: Article, search: SearchText) -> SafeString:
+        raise NotImplementedError
+
+    def suggest(self, search: SearchText) -> str | None:
+        return None
+
+    def _names_matching(self, search: SearchText, field_name: str) -> Q:
+        words = _name_words(search)
+        if not words:
+            return Q(pk__in=[])
+        condition = Q()
+        for word in words:
+            condition |= Q(**{f"{field_name}__icontains": word})
+        return condition
+
+    def experts(self, search: SearchText, limit: int = 6) -> list[Expert]:
+        """Quoted experts whose name contains one of the query's words."""
+        if not search:
+            return []
+        matching = Expert.objects.quoted().filter(self._names_matching(search, "name"))
+        return list(matching.order_by("name")[:limit])
+
+    def topics(self, search: SearchText, limit: int = 8) -> list[Tag]:
+        """Topics of published articles whose name contains one of the query's words."""
+        if not search:
+            return []
+        matching = _published_topics().filter(self._names_matching(search, "name"))
+        return list(matching.order_by("name")[:limit])
+
+
+def _escape_in_sql(field_name: str) -> Func:
+    """A plain-text field as HTML text (& < > escaped), to sit beside sanitized HTML."""
+    expression = F(field_name)
+    for character, entity in [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")]:
+        expression = Func(
+            expression, Value(character), Value(entity), function="replace",
+            output_field=TextField(),
+        )
+    return expression
+
+
+class PostgresSearch(BaseSearch):
+    name = "postgresql"
+    # Relevance is multiplied by 1 / (1 + age in years / 5): a year-old article keeps 83%
+    # of its score, a five-year-old one half. Enough to order near-equals, not to bury.
+    RECENCY_YEARS = 5
+
+    def _query(self, search: SearchText) -> SearchQuery:
+        return SearchQuery(search.text, search_type="websearch", config=SEARCH_CONFIG)
+
+    def filter(self, articles, search):
+        if not search:
+            return articles.none()
+        return articles.filter(search_vector=self._query(search))
+
+    def search(self, articles, search):
+        query = self._query(search)
+        age_in_days = Func(
+            Coalesce("published_at", "created_at"),
+            template="EXTRACT(EPOCH FROM (NOW() - %(expressions)s)) / 86400.0",
+            output_field=FloatField(),
+        )
+        recency = Value(1.0) / (
+            Value(1.0) + age_in_days / Value(365.0 * self.RECENCY_YEARS)
+        )
+        return (
+            self.filter(articles, search)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query, normalization=Value(1)) * recency,
+                search_snippet=SearchHeadline(
+                    self._snippet_document(),
+                    query,
+                    config=SEARCH_CONFIG,
+                    start_sel=_MARK_START,
+                    stop_sel=_MARK_STOP,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-published_at", "-pk")
+        )
+
+    @staticmethod
+    def _snippet_document():
+        """Brief, sections (tags removed) and perspectives: where a reader sees the match."""
+        plain_body = Func(
+            F("body"),
+            Value("<[^>]*>"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        )
+        sections = Section.objects.filter(article=OuterRef("pk")).order_by().values("article")
+        sections = sections.annotate(text=StringAgg(plain_body, Value(" "))).values("text")
+        quotes = Perspective.objects.filter(article=OuterRef("pk")).order_by().values("article")
+        quotes = quotes.annotate(text=StringAgg(_escape_in_sql("quote"), Value(" ")))
+        quotes = quotes.values("text")
+        return Concat(
+            _escape_in_sql("brief"),
+            Value(" "),
+            Coalesce(Subquery(sections), Value(""), output_field=TextField()),
+            Value(" "),
+            Coalesce(Subquery(quotes), Value(""), output_field=TextField()),
+            output_field=TextField(),
+        )
+
+    def snippet(self, article, search):
+        raw = getattr(article, "search_snippet", None) or article.brief
+        # The document is HTML text without tags (plain fields were escaped in SQL, tags
+        # stripped from sections): decode it, escape it all, then turn only our markers
+        # into <mark>.
+        text = escape(html.unescape(raw))
+        text = text.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+        return mark_safe(" ".join(text.split()))  # escaped two lines above
+
+    def suggest(self, search):
+        """A respelling of the query from headlines, topics and expert names, or None."""
+        words = re.findall(r"\w+", search.text.lower())[:6]
+        if not words:
+            return None
+        corrected = []
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)")
+            for word in words:
+                corrected.append(self._closest_word(word) if len(word) >= 3 else word)
+        suggestion = " ".join(corrected)
+        return suggestion if suggestion != " ".join(words) else None
+
+    def _closest_word(self, word: str) -> str:
+        candidates = []
+        sources = [
+            (Article.objects.published(), "headline"),
+            (_published_topics(), "name"),
+            (Expert.objects.all(), "name"),
+        ]
+        for queryset, field_name in sources:
+            matching = (
+                queryset.filter(**{f"{field_name}__trigram_word_similar": word})
+                .annotate(similarity=TrigramWordSimilarity(Value(word), field_name))
+                .order_by("-similarity")
+                .values_list(field_name, flat=True)[:5]
+            )
+            candidates += list(matching)
+        best, best_score = word, 0.0
+        for text in candidates:
+            for candidate in re.findall(r"\w+", text.lower()):
+                score = trigram_similarity(word, candidate)
+                if score > best_score:
+                    best, best_score = candidate, score
+        return best if best_score >= 0.3 else word
+
+
+class SimpleSearch(BaseSearch):
+    name = "simple"
+
+    @staticmethod
+    def _term_matches(term: str) -> Q:
+        """The article, or one of its parts, contains `term` (case-insensitive substring)."""
+        parts = [
+            Section.objects.filter(Q(heading__icontains=term) | Q(body__icontains=term)),
+            Perspective.objects.filter(Q(quote__icontains=term) | Q(expert__name__icontains=term)),
+            Citation.objects.filter(Q(claim__icontains=term) | Q(source_name__icontains=term)),
+            WatchItem.objects.filter(text__icontains=term),
+        ]
+        condition = (
+            Q(headline__icontains=term)
+            | Q(brief__icontains=term)
+            | Q(looking_ahead_intro__icontains=term)
+            | Q(bottom_line__icontains=term)
+            | Q(editors_comment__icontains=term)
+            | Q(topics__name__icontains=term)
+        )
+        for part in parts:
+            condition |= Exists(part.filter(article=OuterRef("pk")))
+        return condition
+
+    def filter(self, articles, search):
+        parsed = parse_query(search.text)
+        if not parsed.groups:
+            return articles.none()
+        for group in parsed.groups:
+            alternatives = Q()
+            for term in group:
+                alternatives |= self._term_matches(term)
+            articles = articles.filter(pk__in=Article.objects.filter(alternatives).values("pk"))
+        for term in parsed.excluded:
+            excluded = Article.objects.filter(self._term_matches(term)).values("pk")
+            articles = articles.exclude(pk__in=excluded)
+        return articles
+
+    def search(self, articles, search):
+        terms = parse_query(search.text).positive_terms
+        in_headline = [When(headline__icontains=term, then=Value(1)) for term in terms]
+        headline_hits = sum(
+            (Case(when, default=Value(0), output_field=IntegerField()) for when in in_headline),
+            start=Value(0),
+        )
+        return (
+            self.filter(articles, search)
+            .annotate(rank=headline_hits)
+            .order_by("-rank", "-published_at", "-pk")
+        )
+
+    def snippet(self, article, search):
+        text = escape(article.brief)
+        for term in sorted(parse_query(search.text).positive_terms, key=len, reverse=True):
+            pattern = re.compile(re.escape(escape(term)), re.IGNORECASE)
+            text = pattern.sub(lambda m: f"{_MARK_START}{m.group(0)}{_MARK_STOP}", text)
+        text = text.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+        return mark_safe(text)  # the brief was escaped first
+
+
+def _trigrams(word: str) -> set[str]:
+    """pg_trgm's trigrams of one word: two spaces before, one after."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity() for two single words, in Python."""
+    a = unicodedata.normalize("NFKC", a.lower())
+    b = unicodedata.normalize("NFKC", b.lower())
+    first, second = _trigrams(a), _trigrams(b)
+    union = first | second
+    return len(first & second) / len(union) if union else 0.0

@@ -1,0 +1,288 @@
+"""The search engine: PostgreSQL full-text search, and the SQLite fallback behind the same API."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article, Citation, Section, WatchItem
+from articles.search import (
+    PostgresSearch,
+    SearchText,
+    SimpleSearch,
+    parse_query,
+    search_engine,
+    trigram_similarity,
+)
+from experts.models import Perspective
+from tests.factories import make_article, make_expert, make_full_article
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text, articles=None):
+    engine = search_engine()
+    articles = Article.objects.published() if articles is None else articles
+    return list(engine.search(articles, SearchText.from_input(text)))
+
+
+def vector_of(article) -> str:
+    return Article.objects.filter(pk=article.pk).values_list("search_vector", flat=True).get()
+
+
+# What every database does -------------------------------------------------------------
+
+
+def test_engine_is_chosen_by_the_database():
+    expected = PostgresSearch if connection.vendor == "postgresql" else SimpleSearch
+    assert isinstance(search_engine(), expected)
+
+
+def test_search_text_removes_control_characters_and_collapses_spaces():
+    assert SearchText.from_input("  energy\x00   security\t\n").text == "energy security"
+    assert SearchText.from_input(None).text == ""
+    assert not SearchText.from_input("   ")
+
+
+def test_search_text_keeps_the_first_thousand_characters_and_says_so():
+    search = SearchText.from_input("word " * 400)
+    assert search.truncated
+    assert len(search.text) <= 1000
+    assert not SearchText.from_input("short").truncated
+
+
+def test_parse_query_understands_phrases_exclusions_and_or():
+    parsed = parse_query('cable "energy security" or grid -russia -"cold war" "unbalanced')
+    assert parsed.groups == [["cable"], ["energy security", "grid"], ["unbalanced"]]
+    assert parsed.excluded == ["russia", "cold war"]
+
+
+def test_every_word_must_match():
+    both = make_article(headline="Undersea cables", brief="Sabotage in the Baltic.")
+    make_article(headline="Undersea volcanoes", brief="Eruptions.")
+    assert found("undersea sabotage") == [both]
+
+
+def test_matches_in_every_part_of_the_article_are_found():
+    article = make_full_article()
+    Section.objects.create(article=article, position=9, heading="More", body="<p>lithium</p>")
+    Citation.objects.create(article=article, position=9, claim="Cobalt prices fell.")
+    WatchItem.objects.create(article=article, position=9, text="Watch the nickel market.")
+    Perspective.objects.create(
+        article=article, expert=make_expert(name="Zelda Quist"), position=9, quote="Graphite."
+    )
+    article.topics.add("Rare earths")
+    for word in ["lithium", "cobalt", "nickel", "graphite", "quist", "rare earths"]:
+        assert found(word) == [article], word
+
+
+def test_a_draft_never_appears():
+    make_article(headline="Secret tariff plan", status=Article.Status.DRAFT)
+    public = make_article(headline="Public tariff analysis")
+    assert found("tariff") == [public]
+
+
+def test_a_future_publication_does_not_appear_yet():
+    make_article(headline="Embargoed tariff story", published_at=timezone.now() + timedelta(1))
+    assert found("tariff") == []
+
+
+def test_headline_match_outranks_body_match():
+    body = make_article(headline="A quiet week", brief="Shipping insurance rose sharply.")
+    Section.objects.create(article=body, position=1, heading="Costs", body="<p>Insurance.</p>")
+    headline = make_article(
+        headline="Insurance gaps widen",
+        brief="Nothing else here.",
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    assert found("insurance") == [headline, body]
+
+
+def test_exclusion_leaves_articles_out():
+    cables = make_article(headline="Cable repairs in the Baltic")
+    make_article(headline="Cable repairs near Russia")
+    assert found("cable -russia") == [cables]
+
+
+def test_or_finds_either_word():
+    a = make_article(headline="Copper demand")
+    b = make_article(headline="Nickel demand")
+    make_article(headline="Zinc demand")
+    assert set(found("copper or nickel")) == {a, b}
+
+
+def test_quoted_phrase_matches_the_phrase_only():
+    phrase = make_article(headline="The energy security debate")
+    make_article(headline="Security of energy grids")
+    assert found('"energy security"') == [phrase]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["'", "\\", "&", "<script>alert(1)</script>", "\x00", '"unbalanced', "a & | ! :* ()", "--"],
+)
+def test_hostile_queries_search_without_error(hostile):
+    make_article(headline="Anything")
+    assert isinstance(found(hostile), list)
+
+
+def test_snippet_highlights_matches_and_escapes_the_rest():
+    article = make_article(headline="Ports", brief="Freight <b>costs</b> & freight rates rose.")
+    engine = search_engine()
+    search = SearchText.from_input("freight")
+    [result] = engine.search(Article.objects.published(), search)
+    snippet = str(engine.snippet(result, search))
+    assert "<mark>Freight</mark>" in snippet
+    assert "&lt;b&gt;" in snippet and "<b>" not in snippet
+    assert "&amp;" in snippet
+    assert article.pk == result.pk
+
+
+def test_experts_and_topics_are_their_own_results():
+    article = make_article(headline="Talks")
+    Perspective.objects.create(
+        article=article, expert=make_expert(name="Fiona Hill"), position=1, quote="Q."
+    )
+    article.topics.add("Diplomacy")
+    hidden = make_article(status=Article.Status.DRAFT)
+    Perspective.objects.create(
+        article=hidden, expert=make_expert(name="Hidden Hillary"), position=1, quote="Q."
+    )
+    hidden.topics.add("Diplomatic secrets")
+    engine = search_engine()
+    assert [e.name for e in engine.experts(SearchText.from_input("hill"))] == ["Fiona Hill"]
+    assert [t.name for t in engine.topics(SearchText.from_input("diplomacy"))] == ["Diplomacy"]
+    assert [t.name for t in engine.topics(SearchText.from_input("diplomatic"))] == []
+
+
+def test_trigram_similarity_matches_pg_trgm():
+    assert trigram_similarity("word", "word") == 1.0
+    assert trigram_similarity("ukriane", "ukraine") == pytest.approx(4 / 12)
+    assert trigram_similarity("abc", "xyz") == 0.0
+
+
+# SQLite: the documented differences --------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite fallback only")
+def test_sqlite_matches_substrings_without_stemming():
+    make_article(headline="Sanctions bite")
+    assert len(found("sanction")) == 1  # a substring of the word
+    assert found("sanctioned") == []  # PostgreSQL's stemming would find it
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite fallback only")
+def test_sqlite_offers_no_suggestion():
+    assert search_engine().suggest(SearchText.from_input("ukriane")) is None
+
+
+# PostgreSQL --------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_postgres_stems_words():
+    article = make_article(headline="Sanctions bite")
+    assert found("sanctioned") == [article]
+
+
+@pytest.mark.postgres
+def test_vector_weights_headline_a_brief_b_body_c():
+    article = make_article(headline="Zebra", brief="Yak", editors_comment="Walrus")
+    Section.objects.create(article=article, position=1, heading="H", body="<p>Xerus</p>")
+    vector = vector_of(article)
+    assert "'zebra':1A" in vector
+    assert "'yak':2B" in vector
+    assert "'xerus'" in vector and "C" in vector.split("'xerus':")[1][:5]
+    assert "'walrus'" in vector and "'walrus':" in vector
+
+
+@pytest.mark.postgres
+def test_vector_updates_when_a_section_changes():
+    article = make_article(headline="Plain")
+    section = Section.objects.create(article=article, position=1, heading="H", body="<p>Alpaca</p>")
+    assert "alpaca" in vector_of(article)
+    section.body = "<p>Llama</p>"
+    section.save()
+    assert "llama" in vector_of(article) and "alpaca" not in vector_of(article)
+    section.delete()
+    assert "llama" not in vector_of(article)
+
+
+@pytest.mark.postgres
+def test_vector_updates_when_a_perspective_or_its_expert_changes():
+    article = make_article(headline="Plain")
+    expert = make_expert(name="Ada Lovelace")
+    perspective = Perspective.objects.create(
+        article=article, expert=expert, position=1, quote="Engines compute."
+    )
+    assert "lovelac" in vector_of(article) and "engin" in vector_of(article)
+    perspective.quote = "Looms weave."
+    perspective.save()
+    assert "loom" in vector_of(article) and "engin" not in vector_of(article)
+    expert.name = "Grace Hopper"
+    expert.save()
+    assert "hopper" in vector_of(article) and "lovelac" not in vector_of(article)
+
+
+@pytest.mark.postgres
+def test_vector_updates_when_topics_change_or_are_renamed():
+    article = make_article(headline="Plain")
+    article.topics.add("Geothermal")
+    assert "geotherm" in vector_of(article)
+    tag = article.topics.get()
+    tag.name = "Hydropower"
+    tag.save()
+    assert "hydropow" in vector_of(article) and "geotherm" not in vector_of(article)
+    article.topics.clear()
+    assert "hydropow" not in vector_of(article)
+
+
+@pytest.mark.postgres
+def test_vector_updates_when_citations_watch_items_and_the_article_change():
+    article = make_article(headline="Plain")
+    Citation.objects.create(article=article, position=1, claim="Bauxite output", source_name="USGS")
+    WatchItem.objects.create(article=article, position=1, text="Watch vanadium")
+    assert all(word in vector_of(article) for word in ["bauxit", "usg", "vanadium"])
+    article.headline = "Tungsten"
+    article.save()
+    assert "tungsten" in vector_of(article) and "bauxit" in vector_of(article)
+    Article.objects.filter(pk=article.pk).update(bottom_line="Molybdenum matters")
+    assert "molybdenum" in vector_of(article)
+
+
+@pytest.mark.postgres
+def test_recency_orders_otherwise_equal_matches():
+    old = make_article(headline="Grid storage", published_at=timezone.now() - timedelta(days=900))
+    new = make_article(headline="Grid storage", published_at=timezone.now() - timedelta(days=2))
+    assert found("grid storage") == [new, old]
+
+
+@pytest.mark.postgres
+def test_a_strong_match_beats_a_newer_weak_one():
+    strong = make_article(
+        headline="Desalination costs", published_at=timezone.now() - timedelta(days=700)
+    )
+    weak = make_article(headline="Water", brief="One line on desalination costs.")
+    assert found("desalination costs") == [strong, weak]
+
+
+@pytest.mark.postgres
+def test_suggestion_respells_from_headlines_topics_and_experts():
+    article = make_article(headline="Ukraine talks stall")
+    article.topics.add("Semiconductors")
+    Perspective.objects.create(
+        article=article, expert=make_expert(name="Fiona Hill"), position=1, quote="Q."
+    )
+    engine = search_engine()
+    assert engine.suggest(SearchText.from_input("ukriane")) == "ukraine"
+    assert engine.suggest(SearchText.from_input("semiconductrs")) == "semiconductors"
+    assert engine.suggest(SearchText.from_input("fionna")) == "fiona"
+    assert engine.suggest(SearchText.from_input("ukraine")) is None
+    assert engine.suggest(SearchText.from_input("qqqqzzzz")) is None
+
+
+@pytest.mark.postgres
+def test_suggestion_never_comes_from_a_draft():
+    make_article(headline="Hypersonic missiles", status=Article.Status.DRAFT)
+    assert search_engine().suggest(SearchText.from_input("hypersonik")) is None
