@@ -1,0 +1,168 @@
+"""The reader's search page: /search/?q=…"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_category
+
+pytestmark = pytest.mark.django_db
+URL = reverse("articles:search")
+
+
+def headlines(response) -> list[str]:
+    return [article.headline for article in response.context["articles"]]
+
+
+def test_search_page_lists_matches_with_count_and_keeps_the_query(client):
+    make_article(headline="Undersea cable sabotage", brief="A cable was cut.")
+    make_article(headline="Freight costs")
+    response = client.get(URL, {"q": "cable"})
+    assert response.status_code == 200
+    assert headlines(response) == ["Undersea cable sabotage"]
+    html = response.content.decode()
+    assert "1 article for “cable”" in html
+    assert 'name="q" value="cable"' in html
+    assert "<mark>" in html
+
+
+def test_empty_query_shows_the_search_form_and_no_results(client):
+    make_article()
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert headlines(response) == []
+    assert "Use quotes for a phrase" in response.content.decode()
+
+
+def test_drafts_never_appear_on_the_search_page(client):
+    make_article(headline="Draft budget leak", status=Article.Status.DRAFT)
+    response = client.get(URL, {"q": "budget"})
+    assert headlines(response) == []
+    assert b"Draft budget leak" not in response.content
+    assert "0 articles" in response.content.decode()
+
+
+def test_filters_narrow_results(client):
+    world, economy = make_category(name="World"), make_category(name="Economy")
+    author = make_author(name="Sarah Johnson")
+    now = timezone.now()
+    match = make_article(
+        headline="Grid storage one", category=world, authors=[author], published_at=now
+    )
+    match.topics.add("Energy")
+    make_article(headline="Grid storage two", category=economy, published_at=now)
+    make_article(headline="Grid storage three", category=world, published_at=now - timedelta(400))
+    response = client.get(
+        URL,
+        {
+            "q": "grid",
+            "category": "world",
+            "topic": "energy",
+            "author": author.slug,
+            "published_from": (now - timedelta(days=3)).date().isoformat(),
+            "published_to": now.date().isoformat(),
+        },
+    )
+    assert headlines(response) == ["Grid storage one"]
+    assert set(headlines(client.get(URL, {"q": "grid", "category": "world"}))) == {
+        "Grid storage one",
+        "Grid storage three",
+    }
+
+
+def test_filters_alone_list_articles_newest_first(client):
+    world = make_category(name="World")
+    old = make_article(category=world, published_at=timezone.now() - timedelta(days=5))
+    new = make_article(category=world)
+    make_article()
+    response = client.get(URL, {"category": "world"})
+    assert list(response.context["articles"]) == [new, old]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"category": "nowhere"},
+        {"author": "nobody\x00"},
+        {"topic": "<script>"},
+        {"published_from": "yesterday"},
+        {"published_from": "2025-02-01", "published_to": "2025-01-01"},
+    ],
+)
+def test_invalid_filters_are_reported_and_ignored(client, params):
+    make_article(headline="Grid storage")
+    response = client.get(URL, {"q": "grid", **params})
+    assert response.status_code == 200
+    assert headlines(response) == ["Grid storage"]
+    assert "(ignored)" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "'",
+        "\\",
+        "&",
+        "<script>alert(1)</script>",
+        "nul\x00byte",
+        '"unbalanced quote',
+        "'; DROP TABLE articles_article; --",
+        "a & b | !c :* (d",
+        "x" * 5000,
+    ],
+)
+def test_hostile_queries_give_a_normal_page(client, hostile):
+    make_article(headline="Anything at all")
+    response = client.get(URL, {"q": hostile})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "\x00" not in html
+
+
+def test_a_very_long_query_is_cut_and_the_reader_is_told(client):
+    make_article(headline="Cable")
+    response = client.get(URL, {"q": "cable " + "x" * 2000})
+    assert response.status_code == 200
+    assert "only its first 1,000 were used" in response.content.decode()
+    assert len(response.context["search"].text) == 1000
+
+
+def test_search_results_paginate_and_keep_the_query(client):
+    for number in range(23):
+        make_article(headline=f"Tariff story {number}")
+    first = client.get(URL, {"q": "tariff", "category": ""})
+    assert len(first.context["articles"]) == 20
+    html = first.content.decode()
+    assert "23 articles" in html
+    assert 'href="?q=tariff&amp;category=&amp;page=2"' in html
+    second = client.get(URL, {"q": "tariff", "page": "2"})
+    assert len(second.context["articles"]) == 3
+    assert client.get(URL, {"q": "tariff", "page": "abc"}).status_code == 200
+
+
+def test_the_site_header_has_a_search_box(client):
+    html = client.get("/").content.decode()
+    assert 'role="search"' in html
+    assert f'action="{URL}"' in html
+
+
+def test_search_page_query_count_does_not_grow_with_results(client, django_assert_num_queries):
+    for _ in range(20):
+        make_article(headline="Tariff story")
+    client.get(URL, {"q": "tariff"})  # navigation and content-type caches, as in production
+    # count, page, bylines, the experts and topics groups, the category and author choices
+    with django_assert_num_queries(7):
+        client.get(URL, {"q": "tariff"})
+
+
+@pytest.mark.postgres
+def test_did_you_mean_appears_when_nothing_is_found(client):
+    make_article(headline="Ukraine talks stall")
+    response = client.get(URL, {"q": "ukriane talks"})
+    html = response.content.decode()
+    assert "Did you mean" in html
+    assert 'href="?q=ukraine+talks"' in html
