@@ -193,7 +193,10 @@ def _escape_in_sql(field_name: str) -> Func:
     expression = F(field_name)
     for character, entity in [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")]:
         expression = Func(
-            expression, Value(character), Value(entity), function="replace",
+            expression,
+            Value(character),
+            Value(entity),
+            function="replace",
             output_field=TextField(),
         )
     return expression
@@ -220,9 +223,7 @@ class PostgresSearch(BaseSearch):
             template="EXTRACT(EPOCH FROM (NOW() - %(expressions)s)) / 86400.0",
             output_field=FloatField(),
         )
-        recency = Value(1.0) / (
-            Value(1.0) + age_in_days / Value(365.0 * self.RECENCY_YEARS)
-        )
+        recency = Value(1.0) / (Value(1.0) + age_in_days / Value(365.0 * self.RECENCY_YEARS))
         return (
             self.filter(articles, search)
             .annotate(
@@ -284,7 +285,9 @@ class PostgresSearch(BaseSearch):
         corrected = []
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)")
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)"
+                )
             for word in words:
                 corrected.append(self._closest_word(word) if len(word) >= 3 else word)
         suggestion = " ".join(corrected)
