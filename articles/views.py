@@ -9,6 +9,7 @@ from site_settings.models import SiteSettings
 
 from .feeds import feed_links
 from .models import Article, Author, Category, SlugRedirect
+from .related import related_articles
 from .share_links import share_links, tracked_url
 from .sharing import CARD_SHAPES, stored_card
 from .structured_data import article_data, json_ld_script
@@ -62,6 +63,7 @@ class ArticleDetailView(DetailView):
             share_links=share_links(article),
             share_url=tracked_url(article, "share-sheet"),
             structured_data=json_ld_script(article_data(article, SiteSettings.load())),
+            related_articles=related_articles(article),
             **kwargs,
         )
 
