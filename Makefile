@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images
+.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images bench-search
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo and serve on http://$(HOST):$(PORT)/"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint   ruff, migration check and the production deploy check"
 	@echo "make clean  remove .venv and var/ (the local database, media and secret key)"
 	@echo "make bench-images  time all renditions of a 4000x3000 JPEG and report peak memory"
+	@echo "make bench-search  seed 100,000 articles into PostgreSQL database $(BENCH_DB) and time searches"
 
 # The virtual environment is rebuilt when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -78,6 +79,15 @@ screenshots: install browser axe
 
 bench-images: install
 	$(PY) manage.py bench_images
+
+# Search benchmark: its own PostgreSQL database, created if missing, never anyone's data.
+BENCH_DB ?= nr_bench_search
+BENCH_SERVER ?= postgres://root@127.0.0.1:5432
+bench-search: install
+	@psql "$(BENCH_SERVER)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
+		|| psql "$(BENCH_SERVER)/postgres" -c 'CREATE DATABASE "$(BENCH_DB)"'
+	DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) manage.py bench_search $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules test-artifacts

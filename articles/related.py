@@ -63,9 +63,7 @@ def compute_related_articles(article: Article) -> list[Article]:
     shared_topics = TaggedItem.objects.filter(
         content_type=article_type, object_id=OuterRef("pk"), tag_id__in=topic_ids
     )
-    shared_experts = Perspective.objects.filter(
-        article=OuterRef("pk"), expert_id__in=expert_ids
-    )
+    shared_experts = Perspective.objects.filter(article=OuterRef("pk"), expert_id__in=expert_ids)
     candidates = Q(category_id=article.category_id) if article.category_id else Q(pk__in=[])
     if topic_ids:
         tagged = TaggedItem.objects.filter(content_type=article_type, tag_id__in=topic_ids)
