@@ -137,11 +137,11 @@ def search_engine():
 
 
 def _published_topics() -> QuerySet[Tag]:
+    """Topics carried by at least one published article (EXISTS: stops at the first)."""
     article_type = ContentType.objects.get_for_model(Article)
-    tagged = TaggedItem.objects.filter(
-        content_type=article_type, object_id__in=Article.objects.published().values("pk")
-    )
-    return Tag.objects.filter(pk__in=tagged.values("tag_id"))
+    published = Article.objects.published().filter(pk=OuterRef("object_id"))
+    tagged = TaggedItem.objects.filter(content_type=article_type, tag=OuterRef("pk"))
+    return Tag.objects.filter(Exists(tagged.filter(Exists(published))))
 
 
 def _name_words(search: SearchText) -> list[str]:

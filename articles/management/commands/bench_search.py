@@ -135,7 +135,16 @@ class Command(BaseCommand):
             cursor.execute(f"ANALYZE {', '.join(SEEDED_TABLES)}")
             loaded = time.perf_counter()
             self.stdout.write(f"Rows copied in {loaded - started:.1f} s; computing vectors…")
+            # Building the GIN index once, after the vectors, is far faster than 100,000
+            # index insertions: drop it and recreate it from its own definition.
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_article_search_gin'"
+            )
+            [index_definition] = cursor.fetchone()
+            cursor.execute("DROP INDEX articles_article_search_gin")
             cursor.execute("UPDATE articles_article SET search_vector = NULL")
+            cursor.execute(index_definition)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         elapsed = time.perf_counter() - started
