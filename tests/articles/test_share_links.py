@@ -21,7 +21,8 @@ class LinkParser(HTMLParser):
         attrs = dict(attrs)
         if tag == "a" and "share-" in (attrs.get("class") or ""):
             self.hrefs.append(attrs["href"])
-        if tag == "button":
+        # The share bar's buttons (the header's search box has a submit button too).
+        if tag == "button" and attrs.get("type") == "button":
             self.buttons.append(attrs)
 
 
