@@ -227,7 +227,7 @@ class Article(models.Model):
     )
 
     # The weighted full-text document, maintained on PostgreSQL by database triggers
-    # (articles/migrations/0003_search.py) whenever the article or any of its parts change.
+    # (articles/migrations/0004_search.py) whenever the article or any of its parts change.
     # Always NULL on SQLite, where search uses plain matching instead (articles/search.py).
     search_vector = SearchVectorField(null=True, editable=False)
 

@@ -180,7 +180,7 @@ def on_postgresql(sql):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0002_article_social_description_article_social_image_and_more"),
+        ("articles", "0003_article_lead_image_author_portrait_section_image"),
         ("experts", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
