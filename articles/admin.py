@@ -6,6 +6,8 @@ from tinymce.widgets import TinyMCE
 
 from experts.admin import PerspectiveInline
 
+from . import workflow
+from .admin_workflow import ArticleEditInlineMixin, CorrectionInline, WorkflowAdminMixin
 from .forms import ArticleAdminForm, OrderedInlineFormSet, OrderedPartForm
 from .models import (
     ANALYSIS_TEMPLATE_HEADINGS,
@@ -21,7 +23,7 @@ from .models import (
 from .search import SearchText, search_engine
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(ArticleEditInlineMixin, admin.TabularInline):
     model = Byline
     formset = OrderedInlineFormSet
     form = OrderedPartForm
@@ -32,7 +34,7 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = "byline"
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(ArticleEditInlineMixin, admin.StackedInline):
     model = Section
     formset = OrderedInlineFormSet
     form = OrderedPartForm
@@ -46,7 +48,7 @@ class SectionInline(admin.StackedInline):
         return len(ANALYSIS_TEMPLATE_HEADINGS) if obj is None else 1
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(ArticleEditInlineMixin, admin.TabularInline):
     model = Citation
     formset = OrderedInlineFormSet
     form = OrderedPartForm
@@ -59,7 +61,7 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = "Data & Evidence"
 
 
-class WatchItemInline(admin.TabularInline):
+class WatchItemInline(ArticleEditInlineMixin, admin.TabularInline):
     model = WatchItem
     formset = OrderedInlineFormSet
     form = OrderedPartForm
@@ -72,21 +74,32 @@ class WatchItemInline(admin.TabularInline):
     verbose_name_plural = "Looking Ahead: developments to watch"
 
 
+class ArticlePerspectiveInline(ArticleEditInlineMixin, PerspectiveInline):
+    pass
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [BylineInline, SectionInline, PerspectiveInline, CitationInline, WatchItemInline]
+    inlines = [
+        BylineInline,
+        SectionInline,
+        ArticlePerspectiveInline,
+        CitationInline,
+        WatchItemInline,
+        CorrectionInline,
+    ]
     prepopulated_fields = {"slug": ["headline"]}
-    list_display = ["headline", "status", "category", "byline_names", "published_at", "updated_at"]
+    list_display = ["headline", "state", "category", "byline_names", "modified_at"]
     list_filter = ["status", "category", "authors", "published_at"]
     list_select_related = ["category"]
     search_fields = ["headline", "brief", "slug"]
     autocomplete_fields = ["lead_image"]
     date_hierarchy = "published_at"
-    readonly_fields = ["editors_comment_signature", "share_preview"]
+    readonly_fields = ["editors_comment_signature", "share_preview", "status"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "brief", "category", "topics", "lead_image"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "unpublish_at"]}),
         ("Looking Ahead", {"fields": ["looking_ahead_intro"]}),
         ("The Bottom Line", {"fields": ["bottom_line"]}),
         ("Editor's Comments", {"fields": ["editors_comment", "editors_comment_signature"]}),
@@ -153,10 +166,21 @@ class ArticleAdmin(admin.ModelAdmin):
     def editors_comment_signature(self, article):
         return article.editors_comment_by or "—"
 
+    @admin.display(description="State", ordering="status")
+    def state(self, article):
+        """What editors scan the list for: what is scheduled, and when (in newsroom time)."""
+        if article.status == Article.Status.SCHEDULED and not article.is_published:
+            return f"Scheduled for {workflow.newsroom_time(article.published_at)}"
+        if article.is_published:
+            return f"Live since {workflow.newsroom_time(article.published_at)}"
+        return article.get_status_display()
+
     def save_model(self, request, obj, form, change):
         # Editor's comments are signed by whoever last wrote them.
         if "editors_comment" in form.changed_data:
             obj.editors_comment_by = request.user if obj.editors_comment else None
+        if not change:
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
 

@@ -81,6 +81,19 @@ class OrderedInlineFormSet(BaseInlineFormSet):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    """
+    The article's own fields, plus the version the editor started from.
+
+    `base_version` travels in a hidden field. clean() locks the row and compares it with
+    the stored version, so a second editor who saves over someone else's newer save is
+    refused (with what changed: see `conflict`) and keeps the text they typed.
+    """
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the admin: previews skip the version check, restores never save.
+    check_version = True
+    restoring_autosave = None
+
     class Meta:
         widgets = {
             "brief": forms.Textarea(attrs={"rows": 3}),
@@ -88,3 +101,57 @@ class ArticleAdminForm(forms.ModelForm):
             "bottom_line": forms.Textarea(attrs={"rows": 5}),
             "editors_comment": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk is not None:
+            self.initial.setdefault("base_version", self.instance.version)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.restoring_autosave is not None:
+            raise forms.ValidationError(
+                "Your autosaved text from %(time)s is restored below. Nothing is saved yet: "
+                "review it and press Save to keep it.",
+                code="autosave_restored",
+                params={"time": self.restoring_autosave},
+            )
+        if self.instance.pk is not None and self.check_version:
+            self.check_for_conflict(cleaned_data.get("base_version"))
+        return cleaned_data
+
+    def check_for_conflict(self, base_version):
+        from .models import Article
+        from .workflow import newsroom_time
+
+        if base_version is None:
+            raise forms.ValidationError(
+                "This form did not say which version of the article it edits; reload the "
+                "article and make your change again.",
+                code="no_version",
+            )
+        # Locked until the transaction ends: a concurrent save waits here, then sees ours.
+        current = Article.objects.select_for_update().filter(pk=self.instance.pk)
+        current_version = current.values_list("version", flat=True).first()
+        if current_version is None or current_version == base_version:
+            return
+        from .revisions import Revision, diff
+
+        revisions = Revision.objects.filter(article_id=self.instance.pk)
+        theirs = revisions.order_by("-number").first()
+        yours = revisions.filter(article_version__lte=base_version).order_by("-number").first()
+        changes = diff(yours.snapshot, theirs.snapshot) if yours and theirs else []
+        self.conflict = {"revision": theirs, "changes": changes}
+        # Saving again, after seeing their changes, is a deliberate choice to keep yours.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("base_version")] = current_version
+        who = theirs.created_by if theirs and theirs.created_by else "Someone else"
+        when = newsroom_time(theirs.created_at) if theirs else "just now"
+        raise forms.ValidationError(
+            "%(who)s saved this article at %(when)s, after you opened it. Your changes are "
+            "NOT saved yet; they are still in the form below. Compare with what changed "
+            "(listed above), then press Save again to keep your version.",
+            code="edit_conflict",
+            params={"who": who, "when": when},
+        )

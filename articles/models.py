@@ -112,9 +112,22 @@ class Author(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published, with a publish time that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """
+        What readers may see: scheduled or published, with a publish time that has
+        come and an unpublish time (if any) still ahead. Visibility is decided at
+        query time, so a scheduled article goes live without any worker running.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status__in=Article.PUBLIC_STATUSES,
+            published_at__lte=now,
+        )
+
+    def scheduled(self, now=None):
+        """Scheduled for a time still to come: what editors watch in the admin list."""
+        return self.filter(status=Article.Status.SCHEDULED, published_at__gt=now or timezone.now())
 
     def in_category(self, category):
         return self.filter(category=category)
@@ -143,6 +156,7 @@ class ArticleQuerySet(models.QuerySet):
             "citations",
             "watch_items",
             "topics",
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk")),
         )
 
 
@@ -155,7 +169,15 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished (withdrawn)"
+
+    # States readers may see once published_at has come (see ArticleQuerySet.published).
+    PUBLIC_STATUSES = [Status.SCHEDULED, Status.PUBLISHED]
+    # States that need a publish date (a database constraint holds it).
+    DATED_STATUSES = [Status.SCHEDULED, Status.PUBLISHED, Status.UNPUBLISHED]
 
     # A stable identity that survives headline and slug changes: feed GUIDs and exports use it.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -199,8 +221,26 @@ class Article(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when first published; readers see this date."
+        null=True,
+        blank=True,
+        help_text="When readers first see it: set when first published, or the time a "
+        "scheduled article goes live. Never changes after first publication.",
     )
+    unpublish_at = models.DateTimeField(
+        null=True, blank=True, help_text="Optional: readers stop seeing the article at this time."
+    )
+    # Content edits and corrections move this; published_at stays the first publication.
+    modified_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Optimistic locking: every save claims `version` with UPDATE … WHERE version = n.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -237,12 +277,26 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        permissions = [
+            ("publish_article", "Can publish articles"),
+            ("schedule_article", "Can schedule articles"),
+            ("unpublish_article", "Can unpublish (withdraw) articles"),
+            ("write_editors_comment", "Can write editor's comments"),
+            ("edit_any_article", "Can edit any article, in any state"),
+        ]
         constraints = [
             not_blank("headline", "article_headline_not_blank"),
             models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_at__isnull=False),
+                condition=~Q(status__in=["scheduled", "published", "unpublished"])
+                | Q(published_at__isnull=False),
                 name="article_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(unpublish_at__gt=models.F("published_at")),
+                name="article_unpublish_after_publish",
             ),
         ]
 
@@ -274,10 +328,13 @@ class Article(models.Model):
 
     @property
     def is_published(self) -> bool:
+        """The same rule as ArticleQuerySet.published(), for one article in hand."""
+        now = timezone.now()
         return (
-            self.status == self.Status.PUBLISHED
+            self.status in self.PUBLIC_STATUSES
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.unpublish_at is None or self.unpublish_at > now)
         )
 
     def get_share_title(self) -> str:
@@ -349,6 +406,50 @@ class Article(models.Model):
         ]
 
     @property
+    def was_updated(self) -> bool:
+        """Changed (edited or corrected) after it was published."""
+        return bool(self.published_at and self.modified_at > self.published_at)
+
+    def is_owned_by(self, user) -> bool:
+        """A writer's own article: they created it, or their author profile is in the byline."""
+        if not user.is_authenticated:
+            return False
+        if self.created_by_id == user.pk:
+            return True
+        return self.pk is not None and self.byline.filter(author__user=user).exists()
+
+    def publish_problems(self) -> list[str]:
+        """
+        What must be fixed before this article may be published or scheduled; empty when
+        its structure is complete. Reads the saved parts, so call it after saving them.
+        """
+        problems = []
+        brief = self.brief.strip()
+        if not brief:
+            problems.append("Write a brief.")
+        elif len(brief) > BRIEF_MAX_LENGTH:
+            problems.append(
+                f"Shorten the brief to {BRIEF_MAX_LENGTH} characters at most (it has {len(brief)})."
+            )
+        if not self.sections.exists():
+            problems.append("Add at least one section.")
+        for perspective in self.perspectives.select_related("expert"):
+            if not perspective.credential.strip():
+                problems.append(
+                    f"Perspective {perspective.position} ({perspective.expert}) needs a credential."
+                )
+        for citation in self.citations.all():
+            if not (citation.source_name.strip() or citation.source_url.strip()):
+                problems.append(f"Citation {citation.position} needs a source.")
+        if not self.bottom_line.strip():
+            problems.append("Write the bottom line.")
+        # The lead image arrives with the images issue; check it once the field exists.
+        if hasattr(self, "lead_image") and getattr(self, "lead_image_id", None):
+            if not getattr(self.lead_image, "alt_text", "").strip():
+                problems.append("Give the lead image an alt text.")
+        return problems
+
+    @property
     def byline_authors(self) -> list[Author]:
         return [entry.author for entry in self.byline.all()]
 
@@ -382,6 +483,9 @@ def absolute_url(path_or_url: str) -> str:
     if path_or_url.startswith(("http://", "https://")):
         return path_or_url
     return settings.SITE_URL + path_or_url
+
+
+BRIEF_MAX_LENGTH = 200
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -501,3 +605,11 @@ class WatchItem(OrderedPart):
 
     def __str__(self):
         return self.text[:80]
+
+
+# Models that live in modules named for what they do; imported here so Django registers them.
+from .autosave import Autosave  # noqa: E402, F401
+from .corrections import Correction  # noqa: E402, F401
+from .preview import PreviewLink  # noqa: E402, F401
+from .revisions import Revision  # noqa: E402, F401
+from .workflow import Transition  # noqa: E402, F401

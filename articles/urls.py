@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, search_views, sitemaps, views
+from . import feeds, preview, search_views, sitemaps, views
 
 app_name = "articles"
 
@@ -26,4 +26,5 @@ urlpatterns = [
     ),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("search/", search_views.SearchView.as_view(), name="search"),
+    path("preview/<str:token>/", preview.shared_preview, name="preview"),
 ]

@@ -32,7 +32,7 @@ def article_post(**overrides) -> dict:
         "brief": "Territory still blocks a deal.",
         "category": str(category.pk),
         "topics": "Diplomacy, Ukraine",
-        "status": "published",
+        "_transition": "publish",
         "published_at_0": "2025-12-03",
         "published_at_1": "09:00:00",
         "looking_ahead_intro": "Key developments to watch include:",
@@ -71,6 +71,7 @@ def article_post(**overrides) -> dict:
         ],
     )
     data |= inline_data("watch_items", [{"position": 1, "text": "European coordination."}])
+    data |= inline_data("corrections", [])
     return data | overrides
 
 
@@ -204,6 +205,7 @@ def test_sections_can_be_reordered_by_number(superuser_client):
             else:
                 row |= {"text": obj.text}
         data |= inline_data(prefix, rows, initial=len(rows))
+    data |= inline_data("corrections", [])
     response = superuser_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
     assert [s.heading for s in article.sections.all()] == ["Section 3", "Section 1", "Section 2"]

@@ -1,0 +1,405 @@
+"""
+The article admin's editorial workflow: permissions, state buttons and actions, the
+version check, revisions, previews, preview links, autosave and corrections.
+
+The rules themselves live in articles.workflow; this module only asks them and wires
+the answers into Django's admin (ArticleAdmin mixes WorkflowAdminMixin in).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms.formsets import all_valid
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from . import workflow
+from .autosave import Autosave
+from .corrections import Correction
+from .models import Article
+from .preview import DEFAULT_LIFETIME, PreviewLink, render_preview
+from .revisions import Revision, diff, restore
+
+
+class EditConflict(Exception):
+    """The row's version moved between the form's check and the save: show the form again."""
+
+
+class _PreviewRendered(Exception):
+    """Carries a rendered preview out of the transaction that is then rolled back."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+class ArticleEditInlineMixin:
+    """An article's parts may be changed only by someone who may edit the article."""
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+
+class CorrectionInline(admin.StackedInline):
+    """Editors append corrections; each is dated and signed when added."""
+
+    model = Correction
+    fields = ["kind", "text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    extra = 0
+    verbose_name = "correction or update"
+    verbose_name_plural = "Corrections and updates"
+
+
+class WorkflowAdminMixin:
+    change_form_template = "admin/articles/article/change_form.html"
+    actions = ["submit_for_review", "publish", "unpublish", "send_back"]
+
+    class Media:
+        js = ["articles/autosave.js"]
+
+    # Permissions -------------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def has_unpublish_permission(self, request):
+        return request.user.has_perm("articles.unpublish_article")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not workflow.can_write_editors_comment(request.user):
+            fields.append("editors_comment")
+        may_date = request.user.has_perm("articles.schedule_article") or request.user.has_perm(
+            "articles.publish_article"
+        )
+        # The publish date is the first publication: fixed once it has come.
+        fixed = obj is not None and obj.published_at and obj.published_at <= timezone.now()
+        if not may_date or fixed:
+            fields.append("published_at")
+        if not may_date:
+            fields.append("unpublish_at")
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        restoring = getattr(request, "restoring_autosave", None)
+        if restoring is not None:
+            form = type(form.__name__, (form,), {"restoring_autosave": restoring})
+        return form
+
+    # Saving: the version check, revisions, transitions -------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET" and object_id and "restore_autosave" in request.GET:
+            self._load_autosave(request, object_id)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # Rolled back; shown again, the form's own check now reports the conflict.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _load_autosave(self, request, object_id):
+        article = self.get_object(request, object_id)
+        autosave = article and Autosave.objects.filter(user=request.user, article=article).first()
+        if autosave:
+            # Shown as a bound form that never saves (see ArticleAdminForm.clean).
+            request.POST = autosave.as_querydict()
+            request.method = "POST"
+            request.restoring_autosave = workflow.newsroom_time(autosave.saved_at)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            expected = form.cleaned_data["base_version"]
+            # The version check on the row itself: only one save can claim version n + 1.
+            claimed = Article.objects.filter(pk=obj.pk, version=expected).update(
+                version=expected + 1
+            )
+            if not claimed:
+                raise EditConflict
+            obj.version = expected + 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Correction:
+            for correction_form in formset.forms:
+                if correction_form.instance.pk is None:
+                    correction_form.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if not change or form.has_changed() or any(fs.has_changed() for fs in formsets):
+            Article.objects.filter(pk=article.pk).update(modified_at=timezone.now())
+        Revision.capture(article, request.user, note="Edited" if change else "Created")
+        Autosave.objects.filter(user=request.user, article=article).delete()
+        name = request.POST.get("_transition")
+        if name:
+            self._transition(request, article, name, request.POST.get("_transition_note", ""))
+
+    def _transition(self, request, article, name, note=""):
+        try:
+            workflow.perform(article, name, request.user, note)
+        except workflow.TransitionRefused as refused:
+            label = workflow.TRANSITIONS[name].label if name in workflow.TRANSITIONS else name
+            self.message_user(
+                request,
+                f"“{article}”: not done ({label}). " + " ".join(refused.reasons),
+                messages.ERROR,
+            )
+            return False
+        self.message_user(
+            request, f"“{article}” is now {article.get_status_display().lower()}.", messages.SUCCESS
+        )
+        return True
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_transition" in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_transition" in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return super().response_change(request, obj)
+
+    # Actions: the same transitions for many articles -----------------------------------
+
+    def _bulk(self, request, queryset, name):
+        done = sum(self._transition(request, article, name) for article in queryset)
+        if done:
+            self.message_user(request, f"{done} article(s): {workflow.TRANSITIONS[name].label}.")
+
+    @admin.action(description="Submit for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(description="Unpublish", permissions=["unpublish"])
+    def unpublish(self, request, queryset):
+        self._bulk(request, queryset, "unpublish")
+
+    @admin.action(description="Send back to draft", permissions=["publish"])
+    def send_back(self, request, queryset):
+        self._bulk(request, queryset, "send_back")
+
+    # The change form's context ----------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        context["conflict"] = getattr(form, "conflict", None)
+        if obj is not None and obj.pk:
+            context["workflow"] = {
+                "state": obj.get_status_display(),
+                "published_at": workflow.newsroom_time(obj.published_at),
+                "unpublish_at": workflow.newsroom_time(obj.unpublish_at),
+                "is_live": obj.is_published,
+                "transitions": workflow.allowed_transitions(request.user, obj),
+                "problems": obj.publish_problems(),
+                "recent": obj.transitions.select_related("by")[:5],
+            }
+            pending = Autosave.pending(request.user, obj)
+            context["autosave_pending"] = (
+                workflow.newsroom_time(pending.saved_at) if pending else None
+            )
+            context["preview_links"] = obj.preview_links.active()
+            context["may_share"] = request.user.has_perm("articles.add_previewlink")
+            context["time_zone"] = timezone.get_default_timezone_name()
+            context["public_site_url"] = settings.SITE_URL
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Extra admin pages --------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("preview/", wrap(self.preview_view), name=f"{name}_preview_new"),
+            path("<path:object_id>/preview/", wrap(self.preview_view), name=f"{name}_preview"),
+            path(
+                "<path:object_id>/revisions/", wrap(self.revisions_view), name=f"{name}_revisions"
+            ),
+            path(
+                "<path:object_id>/revisions/<int:number>/",
+                wrap(self.revision_view),
+                name=f"{name}_revision",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:number>/restore/",
+                wrap(self.restore_view),
+                name=f"{name}_restore",
+            ),
+            path("<path:object_id>/autosave/", wrap(self.autosave_view), name=f"{name}_autosave"),
+            path(
+                "<path:object_id>/preview-links/",
+                wrap(self.preview_link_view),
+                name=f"{name}_preview_links",
+            ),
+        ] + super().get_urls()
+
+    def _article_or_404(self, request, object_id) -> Article:
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def preview_view(self, request, object_id=None):
+        """The form as it is on screen, saved in a transaction that is rolled back."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._article_or_404(request, object_id) if object_id else None
+        change = obj is not None
+        allowed = (
+            self.has_change_permission(request, obj) if change else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        form = self.get_form(request, obj, change=change)(request.POST, request.FILES, instance=obj)
+        form.check_version = False
+        try:
+            with transaction.atomic():
+                if form.is_valid():
+                    article = self.save_form(request, form, change=change)
+                    article.save()
+                    form.save_m2m()
+                    formsets, _ = self._create_formsets(request, article, change=True)
+                    if all_valid(formsets):
+                        for formset in formsets:
+                            formset.save()
+                        page = Article.objects.for_page().get(pk=article.pk)
+                        raise _PreviewRendered(render_preview(request, page).render())
+                    errors = [fs.non_form_errors() or fs.errors for fs in formsets]
+                else:
+                    errors = [form.errors]
+        except _PreviewRendered as rendered:
+            return rendered.response
+        return TemplateResponse(
+            request,
+            "admin/articles/article/preview_errors.html",
+            {**self.admin_site.each_context(request), "errors": errors, "opts": self.opts},
+            status=400,
+        )
+
+    def revisions_view(self, request, object_id):
+        article = self._article_or_404(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "revisions": article.revisions.select_related("created_by"),
+            "transitions": article.transitions.select_related("by"),
+            "title": f"History of “{article}”",
+            "may_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def revision_view(self, request, object_id, number):
+        article = self._article_or_404(request, object_id)
+        revision = get_object_or_404(Revision, article=article, number=number)
+        against_number = request.GET.get("against")
+        if against_number and against_number.isdigit():
+            base = get_object_or_404(Revision, article=article, number=int(against_number))
+        else:
+            base = revision.previous()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "revision": revision,
+            "base": base,
+            "changes": diff(base.snapshot, revision.snapshot) if base else [],
+            "title": f"Revision {revision.number} of “{article}”",
+            "may_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revision.html", context)
+
+    def restore_view(self, request, object_id, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        revision = get_object_or_404(Revision, article=article, number=number)
+        new, warnings = restore(revision, request.user)
+        self.message_user(
+            request,
+            f"Restored revision {revision.number} as revision {new.number}; "
+            "the version before it stays in the history.",
+        )
+        for warning in warnings:
+            self.message_user(request, warning, messages.WARNING)
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[article.pk])
+        )
+
+    def autosave_view(self, request, object_id):
+        """POST: keep the form privately. POST with `discard`: forget it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if "discard" in request.POST:
+            Autosave.objects.filter(user=request.user, article=article).delete()
+            if request.headers.get("accept", "").startswith("application/json"):
+                return JsonResponse({"discarded": True})
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[article.pk]
+                )
+            )
+        autosave = Autosave.store(request.user, article, request.POST)
+        return JsonResponse(
+            {"saved_at": workflow.newsroom_time(autosave.saved_at, with_date=False)}
+        )
+
+    def preview_link_view(self, request, object_id):
+        """POST: create a link (days=N) or revoke one (revoke=<id>)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        if not request.user.has_perm("articles.add_previewlink"):
+            raise PermissionDenied
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[article.pk]
+        )
+        if revoke := request.POST.get("revoke"):
+            link = get_object_or_404(PreviewLink, article=article, pk=revoke)
+            link.revoke()
+            self.message_user(request, "The preview link was revoked: it no longer opens.")
+            return HttpResponseRedirect(change_url)
+        days = request.POST.get("days", "")
+        lifetime = timedelta(days=int(days)) if days.isdigit() and 0 < int(days) <= 30 else None
+        link = PreviewLink.objects.create(
+            article=article,
+            created_by=request.user,
+            expires_at=timezone.now() + (lifetime or DEFAULT_LIFETIME),
+        )
+        self.message_user(
+            request,
+            f"Preview link, valid until {workflow.newsroom_time(link.expires_at)}: "
+            f"{settings.SITE_URL}{link.get_absolute_url()}",
+        )
+        return HttpResponseRedirect(change_url)

@@ -1,0 +1,338 @@
+"""
+Revisions: a complete snapshot of an article on every save, a diff that speaks the
+article's structure, and restoring any revision as a new one.
+
+A snapshot is plain JSON (fields, byline, sections, perspectives, citations, watch
+items, topics), so it outlives schema changes and can be diffed without the database.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from .models import Article, Author, Byline, Category, Citation, Section, WatchItem
+
+# Article fields a snapshot keeps, with the words a diff uses for them.
+SNAPSHOT_FIELDS = {
+    "headline": "headline",
+    "slug": "address (slug)",
+    "brief": "brief",
+    "looking_ahead_intro": "Looking Ahead introduction",
+    "bottom_line": "bottom line",
+    "editors_comment": "editor's comments",
+    "unpublish_at": "unpublish time",
+}
+
+
+class Revision(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Article.Status)
+    article_version = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self):
+        return f"Revision {self.number} of “{self.article}”"
+
+    @classmethod
+    def capture(cls, article: Article, user=None, note: str = "", restored_from=None):
+        """Store the article as it now is in the database, as the next revision."""
+        last = cls.objects.filter(article=article).aggregate(models.Max("number"))["number__max"]
+        return cls.objects.create(
+            article=article,
+            number=(last or 0) + 1,
+            created_by=user if user and user.is_authenticated else None,
+            status=article.status,
+            article_version=article.version,
+            note=note[:300],
+            restored_from=restored_from,
+            snapshot=snapshot(article),
+        )
+
+    def previous(self):
+        return (
+            Revision.objects.filter(article_id=self.article_id, number__lt=self.number)
+            .order_by("-number")
+            .first()
+        )
+
+
+def snapshot(article: Article) -> dict:
+    """Everything the article holds, read fresh from the database, as JSON-ready data."""
+    from experts.models import Perspective
+
+    data = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
+    data["unpublish_at"] = article.unpublish_at.isoformat() if article.unpublish_at else None
+    data["published_at"] = article.published_at.isoformat() if article.published_at else None
+    data["status"] = article.status
+    data["category"] = (
+        {"id": article.category_id, "name": article.category.name} if article.category else None
+    )
+    data["byline"] = [
+        {"author_id": entry.author_id, "name": entry.author.name}
+        for entry in Byline.objects.filter(article=article).select_related("author")
+    ]
+    data["sections"] = [
+        {"heading": s.heading, "body": s.body} for s in Section.objects.filter(article=article)
+    ]
+    data["perspectives"] = [
+        {
+            "expert_id": p.expert_id,
+            "expert": p.expert.name,
+            "credential": p.credential,
+            "quote": p.quote,
+        }
+        for p in Perspective.objects.filter(article=article).select_related("expert")
+    ]
+    data["citations"] = [
+        {
+            "claim": c.claim,
+            "source_name": c.source_name,
+            "source_url": c.source_url,
+            "source_date": c.source_date.isoformat() if c.source_date else None,
+        }
+        for c in Citation.objects.filter(article=article)
+    ]
+    data["watch_items"] = [w.text for w in WatchItem.objects.filter(article=article)]
+    data["topics"] = sorted(article.topics.names())
+    return data
+
+
+@dataclass
+class Change:
+    """One difference between two revisions, said in the article's own terms."""
+
+    summary: str
+    # The edited text as (kind, words) runs, kind being "same", "del" or "ins".
+    words: list[tuple[str, str]] = field(default_factory=list)
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Runs of unchanged, deleted and inserted words between two texts."""
+    old_words, new_words = old.split(), new.split()
+    runs = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("same", " ".join(old_words[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            runs.append(("del", " ".join(old_words[i1:i2])))
+        if op in ("insert", "replace"):
+            runs.append(("ins", " ".join(new_words[j1:j2])))
+    return runs
+
+
+def _text_change(summary: str, old: str, new: str) -> Change:
+    return Change(summary, word_diff(old or "", new or ""))
+
+
+def _parts_diff(kind: str, old: list, new: list, compare) -> list[Change]:
+    changes = []
+    for number in range(1, max(len(old), len(new)) + 1):
+        before = old[number - 1] if number <= len(old) else None
+        after = new[number - 1] if number <= len(new) else None
+        if before is None:
+            changes.append(Change(f"{kind} {number} added"))
+        elif after is None:
+            changes.append(Change(f"{kind} {number} removed"))
+        elif before != after:
+            changes += compare(number, before, after)
+    return changes
+
+
+def _section(number, before, after):
+    changes = []
+    if before["heading"] != after["heading"]:
+        changes.append(
+            Change(f"section {number} retitled from “{before['heading']}” to “{after['heading']}”")
+        )
+    if before["body"] != after["body"]:
+        changes.append(
+            _text_change(
+                f"section “{after['heading']}” edited",
+                strip_tags(before["body"]),
+                strip_tags(after["body"]),
+            )
+        )
+    return changes
+
+
+def _perspective(number, before, after):
+    changes = []
+    if before["expert_id"] != after["expert_id"]:
+        changes.append(
+            Change(
+                f"perspective {number} re-attributed from {before['expert']} to {after['expert']}"
+            )
+        )
+    if before["credential"] != after["credential"]:
+        changes.append(
+            _text_change(
+                f"perspective {number}: credential changed",
+                before["credential"],
+                after["credential"],
+            )
+        )
+    if before["quote"] != after["quote"]:
+        changes.append(
+            _text_change(f"perspective {number}: quote edited", before["quote"], after["quote"])
+        )
+    return changes
+
+
+def _citation(number, before, after):
+    changes = []
+    if before["claim"] != after["claim"]:
+        changes.append(
+            _text_change(f"citation {number}: claim edited", before["claim"], after["claim"])
+        )
+    for key, words in [
+        ("source_name", "source name"),
+        ("source_url", "source URL"),
+        ("source_date", "source date"),
+    ]:
+        if before[key] != after[key]:
+            changes.append(
+                Change(
+                    f"citation {number}: {words} changed",
+                    word_diff(before[key] or "", after[key] or ""),
+                )
+            )
+    return changes
+
+
+def _watch_item(number, before, after):
+    return [_text_change(f"development to watch {number} edited", before, after)]
+
+
+def diff(old: dict, new: dict) -> list[Change]:
+    """What changed from snapshot `old` to snapshot `new`, part by part."""
+    changes = []
+    for name, words in SNAPSHOT_FIELDS.items():
+        if old.get(name) != new.get(name):
+            changes.append(
+                _text_change(f"{words} edited", old.get(name) or "", new.get(name) or "")
+            )
+    if old.get("status") != new.get("status"):
+        changes.append(Change(f"state changed from {old.get('status')} to {new.get('status')}"))
+    if old.get("published_at") != new.get("published_at"):
+        changes.append(Change("publish time changed"))
+    if old.get("category") != new.get("category"):
+        name = (new.get("category") or {}).get("name", "none")
+        changes.append(Change(f"category changed to {name}"))
+    old_names = [entry["name"] for entry in old.get("byline", [])]
+    new_names = [entry["name"] for entry in new.get("byline", [])]
+    if old_names != new_names:
+        changes.append(
+            Change(f"byline changed from {', '.join(old_names)} to {', '.join(new_names)}")
+        )
+    changes += _parts_diff("section", old.get("sections", []), new.get("sections", []), _section)
+    changes += _parts_diff(
+        "perspective", old.get("perspectives", []), new.get("perspectives", []), _perspective
+    )
+    changes += _parts_diff(
+        "citation", old.get("citations", []), new.get("citations", []), _citation
+    )
+    changes += _parts_diff(
+        "development to watch",
+        old.get("watch_items", []),
+        new.get("watch_items", []),
+        _watch_item,
+    )
+    added = sorted(set(new.get("topics", [])) - set(old.get("topics", [])))
+    removed = sorted(set(old.get("topics", [])) - set(new.get("topics", [])))
+    if added:
+        changes.append(Change(f"topics added: {', '.join(added)}"))
+    if removed:
+        changes.append(Change(f"topics removed: {', '.join(removed)}"))
+    return changes
+
+
+def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
+    """
+    Make the article's content what `revision` holds, recorded as a new revision (the
+    current content stays in the history). The workflow state is not content and is
+    kept. Returns the new revision and warnings about parts that could not come back
+    (an author or expert deleted since).
+    """
+    from experts.models import Expert, Perspective
+
+    data, warnings = revision.snapshot, []
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=revision.article_id)
+        for name in SNAPSHOT_FIELDS:
+            if name != "unpublish_at":
+                setattr(article, name, data.get(name) or "")
+        category = (data.get("category") or {}).get("id")
+        article.category_id = (
+            category if category and Category.objects.filter(pk=category).exists() else None
+        )
+        article.version = F("version") + 1
+        article.modified_at = timezone.now()
+        article.save()
+        article.refresh_from_db()
+
+        Byline.objects.filter(article=article).delete()
+        authors = Author.objects.in_bulk([entry["author_id"] for entry in data["byline"]])
+        position = 1
+        for entry in data["byline"]:
+            if entry["author_id"] not in authors:
+                warnings.append(f"Author {entry['name']} no longer exists; left out of the byline.")
+                continue
+            Byline.objects.create(article=article, author_id=entry["author_id"], position=position)
+            position += 1
+
+        Section.objects.filter(article=article).delete()
+        for number, part in enumerate(data["sections"], start=1):
+            Section.objects.create(article=article, position=number, **part)
+
+        Perspective.objects.filter(article=article).delete()
+        experts = Expert.objects.in_bulk([part["expert_id"] for part in data["perspectives"]])
+        position = 1
+        for part in data["perspectives"]:
+            if part["expert_id"] not in experts:
+                warnings.append(f"Expert {part['expert']} no longer exists; perspective left out.")
+                continue
+            Perspective.objects.create(
+                article=article,
+                position=position,
+                expert_id=part["expert_id"],
+                credential=part["credential"],
+                quote=part["quote"],
+            )
+            position += 1
+
+        Citation.objects.filter(article=article).delete()
+        for number, part in enumerate(data["citations"], start=1):
+            Citation.objects.create(article=article, position=number, **part)
+
+        WatchItem.objects.filter(article=article).delete()
+        for number, text in enumerate(data["watch_items"], start=1):
+            WatchItem.objects.create(article=article, position=number, text=text)
+
+        article.topics.set(data["topics"])
+        new = Revision.capture(
+            article, user, note=f"Restored from revision {revision.number}", restored_from=revision
+        )
+    return new, warnings
