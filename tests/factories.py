@@ -81,3 +81,12 @@ def make_full_article(parts: int = 1, **overrides) -> Article:
         WatchItem.objects.create(article=article, position=n, text=f"Watch {n}")
         article.topics.add(f"Topic {n}")
     return article
+
+
+def make_staff(role: str, username=None, **overrides):
+    """A staff account in one of the newsroom's roles (Writer, Editor, Admin)."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(username, is_staff=True, **overrides)
+    user.groups.add(Group.objects.get(name=role))
+    return user
