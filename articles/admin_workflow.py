@@ -124,6 +124,10 @@ class WorkflowAdminMixin:
 
     def save_model(self, request, obj, form, change):
         if change:
+            if not Revision.objects.filter(article=obj).exists():
+                # Articles from before revisions (or from imports): keep their first state.
+                stored = Article.objects.get(pk=obj.pk)
+                Revision.capture(stored, note="As it was before its first tracked edit")
             expected = form.cleaned_data["base_version"]
             # The version check on the row itself: only one save can claim version n + 1.
             claimed = Article.objects.filter(pk=obj.pk, version=expected).update(
