@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from . import workflow
 from .autosave import Autosave
@@ -119,6 +120,7 @@ class WorkflowAdminMixin:
         if autosave:
             # Shown as a bound form that never saves (see ArticleAdminForm.clean).
             request.POST = autosave.as_querydict()
+            request._files = MultiValueDict()  # or reading FILES would reparse the body
             request.method = "POST"
             request.restoring_autosave = workflow.newsroom_time(autosave.saved_at)
 

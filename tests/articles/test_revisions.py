@@ -55,9 +55,7 @@ def test_revision_round_trips_with_every_inline_intact(editor_client):
         },
     )
     assert snapshot(article) != original
-    response = editor_client.post(
-        reverse("admin:articles_article_restore", args=[article.pk, 1])
-    )
+    response = editor_client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
     assert response.status_code == 302
     article.refresh_from_db()
     restored = snapshot(article)

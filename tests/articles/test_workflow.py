@@ -79,9 +79,7 @@ def test_publishing_keeps_the_first_publication_date():
 
 def test_publishing_early_moves_a_future_date_to_now():
     editor = make_staff("Editor")
-    article = make_full_article(
-        status="scheduled", published_at=timezone.now() + timedelta(days=1)
-    )
+    article = make_full_article(status="scheduled", published_at=timezone.now() + timedelta(days=1))
     workflow.perform(article, "publish", editor)
     assert article.published_at <= timezone.now()
 

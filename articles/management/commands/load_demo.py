@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
@@ -21,7 +21,8 @@ from articles.plaintext import parse_article
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 EDITOR_USERNAME = "editor"
-EDITORIAL_APPS = ["articles", "experts", "images", "taggit"]
+# The demo account is an editor by role (groups created by migration articles 0005).
+EDITOR_ROLE = "Editor"
 
 
 class Command(BaseCommand):
@@ -53,9 +54,7 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         editor = User.objects.create_user(EDITOR_USERNAME, password=password, is_staff=True)
-        editor.user_permissions.set(
-            Permission.objects.filter(content_type__app_label__in=EDITORIAL_APPS)
-        )
+        editor.groups.add(Group.objects.get(name=EDITOR_ROLE))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Admin: {admin_url}\n"
