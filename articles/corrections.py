@@ -43,8 +43,9 @@ class Correction(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        # updated_at too: sitemaps' and feeds' lastmod must see the correction.
         Article.objects.filter(pk=self.article_id, modified_at__lt=self.created_at).update(
-            modified_at=self.created_at
+            modified_at=self.created_at, updated_at=timezone.now()
         )
 
     def get_absolute_url(self):

@@ -111,6 +111,20 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+def public_condition(prefix: str = "", now=None) -> Q:
+    """
+    The condition behind ArticleQuerySet.published(), for queries that reach articles
+    through a relation (`prefix` such as "articles__"): the one definition of public.
+    """
+    now = now or timezone.now()
+    return Q(
+        **{
+            f"{prefix}status__in": Article.PUBLIC_STATUSES,
+            f"{prefix}published_at__lte": now,
+        }
+    ) & (Q(**{f"{prefix}unpublish_at__isnull": True}) | Q(**{f"{prefix}unpublish_at__gt": now}))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """
@@ -118,12 +132,7 @@ class ArticleQuerySet(models.QuerySet):
         come and an unpublish time (if any) still ahead. Visibility is decided at
         query time, so a scheduled article goes live without any worker running.
         """
-        now = now or timezone.now()
-        return self.filter(
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
-            status__in=Article.PUBLIC_STATUSES,
-            published_at__lte=now,
-        )
+        return self.filter(public_condition(now=now))
 
     def scheduled(self, now=None):
         """Scheduled for a time still to come: what editors watch in the admin list."""

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
-from .models import Article, Author, Category
+from .models import Article, Author, Category, public_condition
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -30,12 +30,7 @@ NEWS_LIMIT = 1000
 
 def published_through(prefix: str) -> Q:
     """Q for rows whose related article (via `prefix`) is published, as `published()` says."""
-    return Q(
-        **{
-            f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
-        }
-    )
+    return public_condition(prefix)
 
 
 def latest_public_update(**filters):
