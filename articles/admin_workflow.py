@@ -214,13 +214,16 @@ class WorkflowAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         context["conflict"] = getattr(form, "conflict", None)
+        # A new article is a draft: offer what its author may do with a draft.
+        context["transitions"] = workflow.allowed_transitions(
+            request.user, obj if obj is not None and obj.pk else Article()
+        )
         if obj is not None and obj.pk:
             context["workflow"] = {
                 "state": obj.get_status_display(),
                 "published_at": workflow.newsroom_time(obj.published_at),
                 "unpublish_at": workflow.newsroom_time(obj.unpublish_at),
                 "is_live": obj.is_published,
-                "transitions": workflow.allowed_transitions(request.user, obj),
                 "problems": obj.publish_problems(),
                 "recent": obj.transitions.select_related("by")[:5],
             }

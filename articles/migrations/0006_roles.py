@@ -60,9 +60,10 @@ ADMIN_APPS = ["articles", "experts", "images", "taggit", "site_settings", "auth"
 def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations; roles need them now.
     for app_config in apps.get_app_configs():
+        previous = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 

@@ -67,7 +67,6 @@ def test_editor_writes_publishes_and_finds_a_full_analysis_article(page, editor)
     assert page.locator("#id_slug").input_value() == "cables-coastguards-and-the-cost-of-repair"
     page.get_by_label("Category").select_option(label="World")
     page.locator("#id_topics").fill("Undersea Cables, Shipping")
-    page.get_by_label("Status").select_option(label="Published")
 
     choose_in_autocomplete(page, "id_byline-0-author", "Hel", "Helena Marsh")
 
@@ -105,11 +104,13 @@ def test_editor_writes_publishes_and_finds_a_full_analysis_article(page, editor)
     )
     page.get_by_role("textbox", name="Editor's comments").fill("A follow-up to our 2024 reporting.")
 
+    # Publishing is a workflow step (issue 3): the button saves, then publishes.
     with page.expect_navigation():
-        page.locator("input[name=_continue]").click()
+        page.get_by_role("button", name="Save and publish now").click()
     assert not page.locator(".errornote, .errorlist li").all_inner_texts()
-    success = page.locator(".messagelist .success")
-    assert "was added successfully" in success.inner_text()
+    success = " ".join(page.locator(".messagelist .success").all_inner_texts())
+    assert "was added successfully" in success
+    assert "is now published" in success
 
     article = Article.objects.get(slug="cables-coastguards-and-the-cost-of-repair")
     assert article.is_published
