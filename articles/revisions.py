@@ -92,8 +92,10 @@ def snapshot(article: Article) -> dict:
         {"author_id": entry.author_id, "name": entry.author.name}
         for entry in Byline.objects.filter(article=article).select_related("author")
     ]
+    data["lead_image_id"] = article.lead_image_id
     data["sections"] = [
-        {"heading": s.heading, "body": s.body} for s in Section.objects.filter(article=article)
+        {"heading": s.heading, "body": s.body, "image_id": s.image_id}
+        for s in Section.objects.filter(article=article)
     ]
     data["perspectives"] = [
         {
@@ -167,6 +169,8 @@ def _section(number, before, after):
         changes.append(
             Change(f"section {number} retitled from “{before['heading']}” to “{after['heading']}”")
         )
+    if before.get("image_id") != after.get("image_id"):
+        changes.append(Change(f"section {number}: image changed"))
     if before["body"] != after["body"]:
         changes.append(
             _text_change(
@@ -238,6 +242,8 @@ def diff(old: dict, new: dict) -> list[Change]:
         changes.append(Change(f"state changed from {old.get('status')} to {new.get('status')}"))
     if old.get("published_at") != new.get("published_at"):
         changes.append(Change("publish time changed"))
+    if old.get("lead_image_id") != new.get("lead_image_id"):
+        changes.append(Change("lead image changed"))
     if old.get("category") != new.get("category"):
         name = (new.get("category") or {}).get("name", "none")
         changes.append(Change(f"category changed to {name}"))
@@ -277,6 +283,7 @@ def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
     (an author or expert deleted since).
     """
     from experts.models import Expert, Perspective
+    from images.models import Image
 
     data, warnings = revision.snapshot, []
     with transaction.atomic():
@@ -287,6 +294,12 @@ def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
         category = (data.get("category") or {}).get("id")
         article.category_id = (
             category if category and Category.objects.filter(pk=category).exists() else None
+        )
+        images = Image.objects.in_bulk(
+            [data.get("lead_image_id")] + [part.get("image_id") for part in data["sections"]]
+        )
+        article.lead_image_id = (
+            data.get("lead_image_id") if data.get("lead_image_id") in images else None
         )
         article.version = F("version") + 1
         article.modified_at = timezone.now()
@@ -305,7 +318,14 @@ def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
 
         Section.objects.filter(article=article).delete()
         for number, part in enumerate(data["sections"], start=1):
-            Section.objects.create(article=article, position=number, **part)
+            image_id = part.get("image_id")
+            Section.objects.create(
+                article=article,
+                position=number,
+                heading=part["heading"],
+                body=part["body"],
+                image_id=image_id if image_id in images else None,
+            )
 
         Perspective.objects.filter(article=article).delete()
         experts = Expert.objects.in_bulk([part["expert_id"] for part in data["perspectives"]])
