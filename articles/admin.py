@@ -122,7 +122,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     class Media:
         # Names the autocomplete boxes (byline, experts) for screen readers.
-        js = ["js/admin-autocomplete-names.js"]
+        js = ["js/admin-autocomplete-names.js", *WorkflowAdminMixin.Media.js]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("byline__author")
