@@ -93,7 +93,7 @@ def make_staff(role: str, username=None, **overrides):
 
         from django.apps import apps
 
-        importlib.import_module("articles.migrations.0005_roles").create_roles(apps, None)
+        importlib.import_module("articles.migrations.0006_roles").create_roles(apps, None)
     user = make_user(username, is_staff=True, **overrides)
     user.groups.add(Group.objects.get(name=role))
     return user

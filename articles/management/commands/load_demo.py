@@ -21,7 +21,7 @@ from articles.plaintext import parse_article
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 EDITOR_USERNAME = "editor"
-# The demo account is an editor by role (groups created by migration articles 0005).
+# The demo account is an editor by role (groups created by migration articles 0006).
 EDITOR_ROLE = "Editor"
 
 
