@@ -1,42 +1,30 @@
 """
 Parse and render the plain-text "analysis article" format (standard library only).
 
-Shape of a file, as in /work/shared/examples/analysis-article.txt::
-
-    Headline                        first non-empty line ("# Headline" is accepted too)
-    Sarah Johnson                   byline: "By A and B", "A, B and C", "A & B"
-    December 3, 2025                or "Dec 3, 2025", "3 December 2025", "2025-12-03", ISO datetime
-    Category: World                 optional (our addition)
-    Brief                           then the dek
-    Opening Analysis                any other heading starts an ordinary body section
-    One paragraph per line          (blank lines between paragraphs are fine)
-    Expert Perspectives             Name, credential: "quote"  /  Name — credential: “quote”
-    Data & Evidence                 - claim (Source: name, https://url, YYYY-MM-DD)
-    Looking Ahead                   intro paragraph(s), then "- " watch items
-    The Bottom Line                 paragraphs
-    Topics                          "A, B, C" or one per line
-    Editor's Comments               paragraphs
-    Like this article? ...          share boilerplate: ignored from here to the end
-
-The byline, date and Category lines are recognised by position, right after the headline;
-each is optional. Text between them and the first heading is added to the brief.
+A file, as in /work/shared/examples/analysis-article.txt: the headline (first non-empty line),
+then by position and each optional a byline ("Sarah Johnson", "By A and B", "A, B and C",
+"A & B"), a date ("December 3, 2025", "3 Dec 2025", "2025-12-03", an ISO datetime) and our
+"Category: X" line. Then sections: Brief (the dek), any number of body sections, and the known
+parts Expert Perspectives (Name, credential: "quote"), Data & Evidence (- claim (Source: name,
+https://url, YYYY-MM-DD)), Looking Ahead (intro, then bullets), The Bottom Line, Topics and
+Editor's Comments. One paragraph per line; blank lines are ignored. Text before the first
+heading joins the brief. Share boilerplate from "Like this article?" on is dropped.
 
 Heading rule. A line is a section heading when
   1. it is a known heading (Brief, Expert Perspectives, Data & Evidence / Data and Evidence,
-     Looking Ahead, (The) Bottom Line, Topics, Editor's/Editors' Comments), compared
-     case-insensitively with curly apostrophes folded and an optional "#" marker or
-     trailing ":" ignored; or
-  2. it starts with one to six "#" and a space ("## Anything"): always a heading; or
+     Looking Ahead, (The) Bottom Line, Topics, Editor's / Editors' Comments), compared
+     case-insensitively with curly apostrophes folded, ignoring a "#" marker or a final ":"; or
+  2. it starts with one to six "#" and a space ("## Anything"); or
   3. it is heading-shaped (at most 80 characters and 12 words, not a bullet, not ending in
-     . ! ? : ; , " ” ' ’ …) AND the very next line is non-empty and is not a rule-1/2 heading.
-Rule 3 applies only where paragraphs are expected (text before the first heading, Brief, body
-sections, The Bottom Line, Editor's Comments) and never to the line right under "Brief".
-Inside the list sections (Expert Perspectives, Data & Evidence, Looking Ahead, Topics) every
-line is an item, so only rules 1 and 2 end them: a body section written after a list section
-needs "## ". A blank line after a short line keeps it a paragraph.
+     . ! ? : ; , " ” ' ’ …) and the very next line is neither blank nor a rule 1 or 2 heading.
+Rule 3 applies only where paragraphs are expected (before the first heading, Brief, body
+sections, The Bottom Line, Editor's Comments), never to the line right under "Brief". In the
+list sections (Expert Perspectives, Data & Evidence, Looking Ahead, Topics) each line is an
+item, so only rules 1 and 2 end them: a body section after a list section needs "## ".
 
-render_article() writes the canonical form: blank lines between blocks and paragraphs (so a
-short paragraph never reads as a heading), "## " only before body headings rule 3 would miss.
+render_article() writes the canonical form: the example's shape with a blank line between
+blocks and paragraphs (so a short paragraph never reads as a heading), and "## " only before
+body headings that rule 3 would miss.
 """
 
 import codecs
@@ -44,17 +32,6 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
-
-__all__ = [
-    "ParsedArticle",
-    "ParsedCitation",
-    "ParsedPerspective",
-    "ParsedSection",
-    "PlainTextError",
-    "normalize_name",
-    "parse_article",
-    "render_article",
-]
 
 
 class PlainTextError(ValueError):
@@ -152,15 +129,15 @@ BULLET = re.compile(
 )
 CATEGORY = re.compile(r"^category\s*:\s*(?P<name>.*)$", re.IGNORECASE)
 BY_PREFIX = re.compile(r"^by\b:?\s*", re.IGNORECASE)
+# Each alternative starts with a fixed character, so splitting long lines stays linear.
 AUTHOR_SEPARATOR = re.compile(
     r"""
-      \s*,\s*(?:and\s+|&\s*)?   # "A, B" and the Oxford comma "A, B, and C"
-    | \s+and\s+                 # "A and B"
-    | \s*&\s*                   # "A & B"
+      ,                     # "A, B", and with the "and" below the Oxford comma "A, B, and C"
+    | &                     # "A & B"
+    | (?<=\s) and (?=\s)    # "A and B"
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-DANGLING_AND = re.compile(r"^(?:and\s+)+|(?:\s+and)+$", re.IGNORECASE)
 ISO_DATE = re.compile(
     r"""
     ^\d{4}-\d{2}-\d{2}
@@ -168,7 +145,7 @@ ISO_DATE = re.compile(
         (?:Z|[+-]\d{2}(?::?\d{2})?)?            # optional UTC offset
     )?$
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 WRITTEN_DATE = re.compile(
     r"""
@@ -178,20 +155,15 @@ WRITTEN_DATE = re.compile(
         (?P<year_last>\d{4})
     )$
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE | re.IGNORECASE | re.ASCII,
 )
-DASH_SEPARATOR = re.compile(r"\s*[—–]\s*")  # em or en dash between expert and credential
+# Between expert and credential: a comma, an em or en dash, or a spaced hyphen.
+SPEAKER_SEPARATOR = re.compile(r",|[—–]|\s-\s")
 SOURCE_OPENING = re.compile(r"\(\s*source\s*:", re.IGNORECASE)
 SOURCE_CLOSING = re.compile(r"(?P<body>.*)\)\s*\.?\s*$")  # greedy: up to the last ")"
-SOURCE_BODY = re.compile(
-    r"""
-    ^(?P<name>.*?)                                        # the shortest name that lets...
-    (?: (?:^|\s*,\s*) (?P<url>https?://\S+?) )?           # ...an optional URL
-    (?: (?:^|\s*,\s*) (?P<date>\d{4}-\d{2}-\d{2}) )?$     # ...and an optional date follow
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-ACCORDING_TO = re.compile(r"^according\s+to\s+(?P<name>[^,]+?)\s*,", re.IGNORECASE)
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+URL = re.compile(r"https?://\S+", re.IGNORECASE)
+ACCORDING_TO = re.compile(r"^according\s+to\s+(?P<name>[^,]+),", re.IGNORECASE)
 
 
 def normalize_name(name: str) -> str:
@@ -210,7 +182,6 @@ class _Block:
     line_no: int  # of the heading
     lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, text)
 
-    @property
     def last_line(self) -> int:
         return self.lines[-1][0] if self.lines else self.line_no
 
@@ -233,7 +204,7 @@ def parse_article(text: str | bytes) -> ParsedArticle:
         if block.kind == "body"
     ]
     if not any(section.paragraphs for section in sections):
-        intro_end = max(b.last_line for b in blocks if b.kind in ("lead", "brief"))
+        intro_end = max(b.last_line() for b in blocks if b.kind in ("lead", "brief"))
         raise PlainTextError(
             "no body: expected a section heading and its paragraphs after the brief",
             line=min(intro_end + 1, len(lines)),
@@ -358,11 +329,15 @@ def _parse_header(lines: list[str], start: int) -> tuple[list[str], datetime.dat
 
 def _split_authors(byline: str) -> list[str]:
     authors = []
-    for piece in AUTHOR_SEPARATOR.split(BY_PREFIX.sub("", byline)):
+    for piece in AUTHOR_SEPARATOR.split(BY_PREFIX.sub("", byline, count=1)):
+        words = piece.split()
         # "A and, B" leaves "A and": drop the dangling word so rendering splits the same way.
-        name = DANGLING_AND.sub("", piece.strip()).strip()
-        if name and name.casefold() != "and":
-            authors.append(name)
+        while words and words[0].casefold() == "and":
+            words.pop(0)
+        while words and words[-1].casefold() == "and":
+            words.pop()
+        if words:
+            authors.append(" ".join(words))
     return authors
 
 
@@ -431,9 +406,13 @@ def _texts(blocks: list[_Block], *kinds: str) -> list[str]:
     return [text for _, text in _numbered(blocks, *kinds)]
 
 
+def _first_index(text: str, characters: str) -> int:
+    return min((text.find(character) for character in characters if character in text), default=-1)
+
+
 def _parse_perspective(line: str, line_no: int) -> ParsedPerspective:
     text = _bullet_text(line) or line
-    quote_at = min((text.find(mark) for mark in QUOTE_MARKS if mark in text), default=-1)
+    quote_at = _first_index(text, QUOTE_MARKS)
     if quote_at < 0:
         expected = 'expected Name, credential: "quote"'
         raise PlainTextError(f"expert perspective has no quote: {expected}", line=line_no)
@@ -441,12 +420,11 @@ def _parse_perspective(line: str, line_no: int) -> ParsedPerspective:
     quote = text[quote_at + 1 :].rstrip()
     if quote and quote[-1] in QUOTE_MARKS:  # the closing mark may be missing
         quote = quote[:-1]
-    # A dash wins over a comma, so "Name, Jr. — credential" keeps its comma.
-    parts = DASH_SEPARATOR.split(speaker, maxsplit=1)
-    if len(parts) == 2:
-        name, credential = parts
-    else:
-        name, _, credential = speaker.partition(",")
+    # The first separator counts, so "Name, envoy 2014–2017" keeps its year range.
+    separator = SPEAKER_SEPARATOR.search(speaker)
+    name, credential = speaker, ""
+    if separator:
+        name, credential = speaker[: separator.start()], speaker[separator.end() :]
     if not name.strip():
         raise PlainTextError("expert perspective has no expert name", line=line_no)
     return ParsedPerspective(name.strip(), credential.strip(), quote.strip())
@@ -457,19 +435,28 @@ def _parse_citation(line: str, line_no: int) -> ParsedCitation:
     openings = list(SOURCE_OPENING.finditer(claim))
     closing = SOURCE_CLOSING.fullmatch(claim[openings[-1].end() :]) if openings else None
     if closing and closing["body"].strip():
-        source = SOURCE_BODY.match(closing["body"].strip())
-        try:
-            date = datetime.date.fromisoformat(source["date"]) if source["date"] else None
-        except ValueError:
-            raise PlainTextError(f"not a valid date: {source['date']!r}", line_no) from None
-        return ParsedCitation(
-            claim[: openings[-1].start()].rstrip(),
-            source["name"].strip(),
-            source["url"] or "",
-            date,
-        )
+        name, url, date = _split_source(closing["body"], line_no)
+        return ParsedCitation(claim[: openings[-1].start()].rstrip(), name, url, date)
     according = ACCORDING_TO.match(claim)
-    return ParsedCitation(claim, according["name"] if according else "")
+    return ParsedCitation(claim, according["name"].strip() if according else "")
+
+
+def _split_source(body: str, line_no: int) -> tuple[str, str, datetime.date | None]:
+    """ "name, url, date" where url and date are optional and known by their form."""
+    name, url, date = body, "", None
+    head, _, last = body.rpartition(",")
+    if ISO_DAY.fullmatch(last.strip()):
+        try:
+            name, date = head, datetime.date.fromisoformat(last.strip())
+        except ValueError:
+            raise PlainTextError(f"not a valid date: {last.strip()!r}", line_no) from None
+    # A URL has no spaces: it is the last word, after a comma unless it stands alone.
+    words = name.rsplit(maxsplit=1)
+    if words and URL.fullmatch(words[-1]):
+        before = words[0] if len(words) == 2 else ""
+        if not before or before.endswith(","):
+            name, url = before.removesuffix(","), words[-1]
+    return name.strip(), url, date
 
 
 def _parse_looking_ahead(lines: list[str]) -> tuple[str, list[str]]:
@@ -503,7 +490,9 @@ def _parse_topics(lines: list[str]) -> list[str]:
 
 def render_article(article: ParsedArticle) -> str:
     """The canonical text of `article`; parse_article() reads it back to an equal article."""
-    blocks = [article.headline if _reads_as_headline(article.headline) else f"# {article.headline}"]
+    headline = article.headline
+    plain = not _is_boilerplate(headline) and _headline_of(headline) == headline
+    blocks = [headline if plain else f"# {headline}"]
     header = []
     if article.authors:
         header.append(_byline(article.authors))
@@ -538,10 +527,6 @@ def render_article(article: ParsedArticle) -> str:
 
 def _titled(heading: str, chunks: list[str], separator: str = "\n\n") -> str:
     return f"{heading}\n{separator.join(chunks)}" if chunks else heading
-
-
-def _reads_as_headline(line: str) -> bool:
-    return not _is_boilerplate(line) and _headline_of(line) == line
 
 
 def _byline(authors: list[str]) -> str:
@@ -588,14 +573,11 @@ def _guard_item(line: str) -> str:
 
 
 def _perspective_line(perspective: ParsedPerspective) -> str:
-    name, credential = perspective.expert_name, perspective.credential
-    quote = f'"{perspective.quote}"'
-    # The parser splits at the first dash, else the first comma: pick what reads back.
-    if "," in name or DASH_SEPARATOR.search(credential):
-        return f"{name} — {credential}: {quote}"
-    if credential:
-        return f"{name}, {credential}: {quote}"
-    return f"{name}: {quote}"
+    # Parsed names hold no separator, so the first comma is ours.
+    speaker = perspective.expert_name
+    if perspective.credential:
+        speaker = f"{speaker}, {perspective.credential}"
+    return f'{speaker}: "{perspective.quote}"'
 
 
 def _citation_line(citation: ParsedCitation) -> str:
