@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 from tinymce.widgets import TinyMCE
 
@@ -8,7 +11,8 @@ from experts.admin import PerspectiveInline
 
 from . import workflow
 from .admin_workflow import ArticleEditInlineMixin, CorrectionInline, WorkflowAdminMixin
-from .forms import ArticleAdminForm, OrderedInlineFormSet, OrderedPartForm
+from .forms import ArticleAdminForm, ImportArticlesForm, OrderedInlineFormSet, OrderedPartForm
+from .importing import import_texts
 from .models import (
     ANALYSIS_TEMPLATE_HEADINGS,
     Article,
@@ -81,6 +85,7 @@ class ArticlePerspectiveInline(ArticleEditInlineMixin, PerspectiveInline):
 @admin.register(Article)
 class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
+    change_list_template = "admin/articles/article/change_list.html"
     inlines = [
         BylineInline,
         SectionInline,
@@ -126,6 +131,30 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("byline__author")
+
+    def get_urls(self):
+        # Before the default URLs, whose "<path:object_id>/" would swallow "import/".
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="articles_article_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload plain-text articles: the same code path as `manage.py import_articles`."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportArticlesForm(request.POST or None, request.FILES or None)
+        results = None
+        if request.method == "POST" and form.is_valid():
+            sources = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+            results = import_texts(sources, dry_run=form.cleaned_data["dry_run"])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import articles from text",
+            "form": form,
+            "results": results,
+            "dry_run": form.is_bound and form.is_valid() and form.cleaned_data["dry_run"],
+        }
+        return TemplateResponse(request, "admin/articles/article/import.html", context)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

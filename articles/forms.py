@@ -155,3 +155,45 @@ class ArticleAdminForm(forms.ModelForm):
             code="edit_conflict",
             params={"who": who, "when": when},
         )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+# A real article is a few tens of kilobytes; anything far larger is not one.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class ImportArticlesForm(forms.Form):
+    files = MultipleFileField(
+        label="Plain-text files",
+        help_text="One article per file, in the shape of the example article (UTF-8). "
+        "Each file is imported as a draft, or refused whole with the line at fault.",
+    )
+    dry_run = forms.BooleanField(
+        label="Only show what would be created", required=False, initial=False
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        too_large = [f.name for f in files if f.size > MAX_IMPORT_BYTES]
+        if too_large:
+            raise forms.ValidationError(
+                f"Larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB: {', '.join(too_large)}"
+            )
+        return files

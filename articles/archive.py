@@ -1,0 +1,292 @@
+"""
+The JSON archive: every article with every field and relation, and its way back in.
+
+One document (FORMAT, VERSION) holds the people and places articles point to
+(users by username, categories, authors and experts by slug, topics by name) and
+the articles (by uuid), each with its ordered parts nested inside it. SPEC lists,
+model by model, the fields written: tests/articles/test_archive.py fails when a
+model gains a concrete field or a relation SPEC does not know, so the archive
+cannot silently fall behind the models.
+
+Values: text, numbers, booleans and JSON as they are; dates, times and uuids as
+ISO strings (Field.value_to_string); files by their stored name (the bytes stay in
+MEDIA_ROOT and are copied separately); relations by the natural key of the row they
+point to. Primary keys are not written: they mean nothing in another database.
+
+Restoring (`restore_document`) is all or nothing: an article whose uuid already
+exists refuses the whole document. Users, categories, authors, experts and topics
+that already exist (same natural key) are reused; missing users are created
+without a usable password and inactive, to carry the reference, not a login.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+from taggit.models import Tag
+
+from experts.models import Expert, Perspective
+
+from .models import Article, Author, Byline, Category, Citation, Section, SlugRedirect, WatchItem
+
+FORMAT = "newsroom-articles"
+VERSION = 1
+
+
+class ArchiveError(ValueError):
+    """The document cannot be restored; nothing of it was written."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """A model written to the archive: its fields, and where its rows sit in the document."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    key: str = ""  # the natural key of a top-level model
+    parent: str = ""  # the foreign key to Article of a nested part
+    related_name: str = ""  # Article.<related_name> holds the nested parts
+
+
+User = get_user_model()
+# Top-level collections, in the order they are restored (what is pointed to comes first).
+TOP = {
+    "users": Part(User, ("username", "first_name", "last_name", "email"), key="username"),
+    "categories": Part(Category, ("name", "slug", "description", "position"), key="slug"),
+    "authors": Part(Author, ("name", "slug", "bio", "user"), key="slug"),
+    "experts": Part(
+        Expert, ("name", "slug", "credential", "affiliation", "bio", "url"), key="slug"
+    ),
+    "topics": Part(Tag, ("name", "slug"), key="name"),
+    "articles": Part(
+        Article,
+        (
+            "uuid", "headline", "slug", "brief", "category", "looking_ahead_intro",
+            "bottom_line", "editors_comment", "editors_comment_by", "status", "published_at",
+            "created_at", "updated_at", "social_title", "social_description", "social_image",
+            "social_image_width", "social_image_height", "social_image_alt",
+        ),
+        key="uuid",
+    ),  # fmt: skip
+}
+NESTED = {
+    "byline": Part(Byline, ("author", "position"), parent="article", related_name="byline"),
+    "sections": Part(
+        Section, ("position", "heading", "body"), parent="article", related_name="sections"
+    ),
+    "perspectives": Part(
+        Perspective,
+        ("expert", "position", "credential", "quote"),
+        parent="article",
+        related_name="perspectives",
+    ),
+    "citations": Part(
+        Citation,
+        ("position", "claim", "source_name", "source_url", "source_date"),
+        parent="article",
+        related_name="citations",
+    ),
+    "watch_items": Part(WatchItem, ("position", "text"), parent="article", related_name="watch_items"),
+    "old_slugs": Part(
+        SlugRedirect, ("old_slug", "created_at"), parent="article", related_name="old_slugs"
+    ),
+}
+# Users are written only as far as articles and authors point to them: accounts,
+# passwords and permissions are not newsroom content.
+USER_FIELDS_SKIPPED = "accounts: only username and names are archived"
+KEYS = {part.model: part.key for part in TOP.values()}
+
+
+# --- Values -------------------------------------------------------------------------------
+
+
+def dump_value(field: models.Field, obj: models.Model, keys: dict) -> object:
+    if field.is_relation:
+        target_id = getattr(obj, field.attname)
+        return None if target_id is None else keys[field.related_model][target_id]
+    value = field.value_from_object(obj)
+    if isinstance(field, models.FileField):
+        return value.name or ""
+    if value is None or isinstance(value, str | bool | int | float | list | dict):
+        return value
+    return field.value_to_string(obj)
+
+
+def load_value(field: models.Field, raw: object, resolve) -> object:
+    if field.is_relation:
+        return None if raw is None else resolve(field.related_model, raw)
+    if raw is None or isinstance(field, models.FileField):
+        return raw
+    return field.to_python(raw)
+
+
+# --- Export -------------------------------------------------------------------------------
+
+
+def export_document(articles: Iterable[Article] | None = None) -> dict:
+    """Every article (or those given) and everything they point to, as JSON-ready data."""
+    queryset = Article.objects.all() if articles is None else articles
+    articles = list(
+        Article.objects.filter(pk__in=[a.pk for a in queryset])
+        .prefetch_related(*(part.related_name for part in NESTED.values()), "topics")
+        .order_by("pk")
+    )
+    # Everything an article can point to, by primary key -> natural key, in one query each.
+    keys = {
+        model: dict(model._default_manager.values_list("pk", key)) for model, key in KEYS.items()
+    }
+    for mapping in keys.values():
+        for pk, value in mapping.items():
+            mapping[pk] = str(value)
+    used = _referenced(articles)
+    document = {"format": FORMAT, "version": VERSION, "exported_at": timezone.now().isoformat()}
+    for name, part in TOP.items():
+        if name == "articles":
+            continue
+        rows = part.model._default_manager.filter(pk__in=used[part.model]).order_by(part.key)
+        document[name] = [_row(part, obj, keys) for obj in rows]
+    document["articles"] = [_article(obj, keys) for obj in articles]
+    return document
+
+
+def _referenced(articles: list[Article]) -> dict:
+    """Primary keys of the rows the articles point to, model by model."""
+    used = {model: set() for model in KEYS}
+    for article in articles:
+        used[Category].add(article.category_id)
+        used[User].add(article.editors_comment_by_id)
+        used[Author].update(entry.author_id for entry in article.byline.all())
+        used[Expert].update(p.expert_id for p in article.perspectives.all())
+        used[Tag].update(tag.pk for tag in article.topics.all())
+    used[User].update(
+        Author.objects.filter(pk__in=used[Author]).values_list("user_id", flat=True)
+    )
+    return {model: pks - {None} for model, pks in used.items()}
+
+
+def _row(part: Part, obj: models.Model, keys: dict) -> dict:
+    return {name: dump_value(part.model._meta.get_field(name), obj, keys) for name in part.fields}
+
+
+def _article(article: Article, keys: dict) -> dict:
+    row = _row(TOP["articles"], article, keys)
+    for name, part in NESTED.items():
+        row[name] = [_row(part, obj, keys) for obj in getattr(article, part.related_name).all()]
+    row["topics"] = sorted(tag.name for tag in article.topics.all())
+    return row
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1) + "\n"
+
+
+# --- Restore ------------------------------------------------------------------------------
+
+
+def loads(text: str | bytes) -> dict:
+    try:
+        document = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ArchiveError(f"not a JSON document: {error}") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ArchiveError(f"not a {FORMAT} document (no \"format\": \"{FORMAT}\")")
+    if document.get("version") != VERSION:
+        raise ArchiveError(f"unsupported version {document.get('version')!r}; expected {VERSION}")
+    return document
+
+
+@transaction.atomic
+def restore_document(document: dict) -> list[Article]:
+    """Create everything in `document`; all or nothing. Returns the articles created."""
+    try:
+        return _Restorer().restore(document)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        if isinstance(error, ArchiveError):
+            raise
+        raise ArchiveError(f"malformed document: {error!r}") from None
+
+
+class _Restorer:
+    def __init__(self):
+        self.pks: dict = {model: {} for model in KEYS}  # natural key -> pk
+
+    def resolve(self, model, key) -> int:
+        key = str(key)
+        if key not in self.pks[model]:
+            raise ArchiveError(f"{model._meta.verbose_name} {key!r} is referred to but not found")
+        return self.pks[model][key]
+
+    def restore(self, document: dict) -> list[Article]:
+        for name, part in TOP.items():
+            if name != "articles":
+                self.restore_top(part, document.get(name, []))
+        uuids = [str(row["uuid"]) for row in document.get("articles", [])]
+        existing = set(Article.objects.filter(uuid__in=uuids).values_list("uuid", flat=True))
+        if existing:
+            found = ", ".join(sorted(str(u) for u in existing))
+            raise ArchiveError(f"articles already in the database (uuid): {found}")
+        return [self.restore_article(row) for row in document.get("articles", [])]
+
+    def restore_top(self, part: Part, rows: list[dict]) -> None:
+        known = self.pks[part.model]
+        for obj in part.model._default_manager.all().only("pk", part.key):
+            known[str(getattr(obj, part.key))] = obj.pk
+        for row in rows:
+            key = str(row[part.key])
+            if key in known:
+                continue  # reuse what exists: same slug, username or topic name
+            obj = self.build(part, row)
+            if part.model is User:
+                obj.set_unusable_password()
+                obj.is_active = False
+            obj.save()
+            known[key] = obj.pk
+
+    def build(self, part: Part, row: dict, **extra) -> models.Model:
+        values = {}
+        for name in part.fields:
+            field = part.model._meta.get_field(name)
+            value = load_value(field, row.get(name, _default(field)), self.resolve)
+            values[field.attname] = value
+        return part.model(**values, **extra)
+
+    def restore_article(self, row: dict) -> Article:
+        part = TOP["articles"]
+        article = self.build(part, row)
+        Article.objects.bulk_create([article])  # no save(): slug and dates are kept as given
+        article = Article.objects.get(uuid=article.uuid)
+        _keep_auto_times(part, article, row)
+        for name, nested in NESTED.items():
+            objs = [self.build(nested, r, article_id=article.pk) for r in row.get(name, [])]
+            created = nested.model.objects.bulk_create(objs)
+            for obj, r in zip(created, row.get(name, []), strict=True):
+                _keep_auto_times(nested, obj, r)
+        topics = [self.resolve(Tag, name) for name in row.get("topics", [])]
+        article.topics.add(*Tag.objects.filter(pk__in=topics))
+        return article
+
+
+def _default(field: models.Field) -> object:
+    """An old archive may lack a field added later: the field's own default fills it."""
+    if field.has_default():
+        return dump_value(field, field.model(**{field.attname: field.get_default()}), {})
+    return None if field.null else ""
+
+
+def _keep_auto_times(part: Part, obj: models.Model, row: dict) -> None:
+    """auto_now and auto_now_add overwrite what is given on insert; put the archived times back."""
+    times = {
+        name: load_value(part.model._meta.get_field(name), row[name], None)
+        for name in part.fields
+        if name in row
+        and (
+            getattr(part.model._meta.get_field(name), "auto_now", False)
+            or getattr(part.model._meta.get_field(name), "auto_now_add", False)
+        )
+    }
+    if times:
+        part.model._default_manager.filter(pk=obj.pk).update(**times)
