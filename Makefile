@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images bench-search
+.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images bench-search bench-import
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo and serve on http://$(HOST):$(PORT)/"
@@ -15,6 +15,7 @@ help:
 	@echo "make clean  remove .venv and var/ (the local database, media and secret key)"
 	@echo "make bench-images  time all renditions of a 4000x3000 JPEG and report peak memory"
 	@echo "make bench-search  seed 100,000 articles into PostgreSQL database $(BENCH_DB) and time searches"
+	@echo "make bench-import  time importing 1,000 generated articles into PostgreSQL database $(BENCH_IMPORT_DB)"
 
 # The virtual environment is rebuilt when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -79,6 +80,15 @@ screenshots: install browser axe
 
 bench-images: install
 	$(PY) manage.py bench_images
+# Import benchmark: 1,000 generated plain-text articles into a PostgreSQL database of its own
+# (created when missing). Target: under 30 s. Results are kept in docs/benchmarks/.
+BENCH_IMPORT_SERVER ?= postgres://root@127.0.0.1:5432
+BENCH_IMPORT_DB ?= nr_bench_import
+bench-import: install
+	@psql "$(BENCH_IMPORT_SERVER)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_IMPORT_DB)'" | grep -q 1 \
+		|| psql "$(BENCH_IMPORT_SERVER)/postgres" -c 'CREATE DATABASE "$(BENCH_IMPORT_DB)"'
+	DATABASE_URL=$(BENCH_IMPORT_SERVER)/$(BENCH_IMPORT_DB) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_IMPORT_SERVER)/$(BENCH_IMPORT_DB) $(PY) manage.py bench_import $(BENCH_ARGS)
 
 # Search benchmark: its own PostgreSQL database, created if missing, never anyone's data.
 BENCH_DB ?= nr_bench_search

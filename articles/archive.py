@@ -65,10 +65,25 @@ TOP = {
     "articles": Part(
         Article,
         (
-            "uuid", "headline", "slug", "brief", "category", "looking_ahead_intro",
-            "bottom_line", "editors_comment", "editors_comment_by", "status", "published_at",
-            "created_at", "updated_at", "social_title", "social_description", "social_image",
-            "social_image_width", "social_image_height", "social_image_alt",
+            "uuid",
+            "headline",
+            "slug",
+            "brief",
+            "category",
+            "looking_ahead_intro",
+            "bottom_line",
+            "editors_comment",
+            "editors_comment_by",
+            "status",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "social_title",
+            "social_description",
+            "social_image",
+            "social_image_width",
+            "social_image_height",
+            "social_image_alt",
         ),
         key="uuid",
     ),  # fmt: skip
@@ -90,7 +105,9 @@ NESTED = {
         parent="article",
         related_name="citations",
     ),
-    "watch_items": Part(WatchItem, ("position", "text"), parent="article", related_name="watch_items"),
+    "watch_items": Part(
+        WatchItem, ("position", "text"), parent="article", related_name="watch_items"
+    ),
     "old_slugs": Part(
         SlugRedirect, ("old_slug", "created_at"), parent="article", related_name="old_slugs"
     ),
@@ -162,9 +179,7 @@ def _referenced(articles: list[Article]) -> dict:
         used[Author].update(entry.author_id for entry in article.byline.all())
         used[Expert].update(p.expert_id for p in article.perspectives.all())
         used[Tag].update(tag.pk for tag in article.topics.all())
-    used[User].update(
-        Author.objects.filter(pk__in=used[Author]).values_list("user_id", flat=True)
-    )
+    used[User].update(Author.objects.filter(pk__in=used[Author]).values_list("user_id", flat=True))
     return {model: pks - {None} for model, pks in used.items()}
 
 
@@ -193,7 +208,7 @@ def loads(text: str | bytes) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ArchiveError(f"not a JSON document: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ArchiveError(f"not a {FORMAT} document (no \"format\": \"{FORMAT}\")")
+        raise ArchiveError(f'not a {FORMAT} document (no "format": "{FORMAT}")')
     if document.get("version") != VERSION:
         raise ArchiveError(f"unsupported version {document.get('version')!r}; expected {VERSION}")
     return document

@@ -14,22 +14,29 @@ batch, and the parts of an article are inserted with one query per kind.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
-from taggit.models import Tag
+from django.utils.text import slugify
+from taggit.models import Tag, TaggedItem
 
 from experts.models import Expert, Perspective
 
-from .models import Article, Author, Byline, Category, Citation, Section, WatchItem, unique_slug
+from .models import Article, Author, Byline, Category, Citation, Section, WatchItem
 from .plaintext import ParsedArticle, PlainTextError, normalize_name, parse_article
 from .sanitizer import sanitize_html
 
 # Articles dated without a time are placed at this hour of the newsroom's day.
 DEFAULT_PUBLISH_HOUR = 9
+# Articles written per transaction. A batch that the database refuses is written again
+# file by file, so the file at fault is found and reported and the others still land.
+BATCH_SIZE = 100
+SLUG_LENGTH = Article._meta.get_field("slug").max_length
 
 
 class NameIndex:
@@ -106,32 +113,64 @@ def create_article(
     lookups: Lookups | None = None,
 ) -> Article:
     """Create an article with all its parts from `parsed`; all or nothing."""
+    return create_articles([parsed], slugs=[slug], status=status, lookups=lookups)[0]
+
+
+def create_articles(
+    batch: list[ParsedArticle],
+    *,
+    slugs: list[str] | None = None,
+    status: str = Article.Status.DRAFT,
+    lookups: Lookups | None = None,
+) -> list[Article]:
+    """Create the articles of `batch` in one transaction, each kind of part in one query.
+
+    Rows are inserted with bulk_create, so Article.save() and Section.save() do not run:
+    what they do (a free slug, a publishing time, sanitized bodies, the credential
+    fallback) is done here, and no post_save signal is sent for the new rows."""
     lookups = lookups or Lookups()
     try:
         with transaction.atomic():
-            article = _write_article(parsed, slug=slug, status=status, lookups=lookups)
+            articles = _write_articles(batch, slugs or [""] * len(batch), status, lookups)
     except BaseException:
         lookups.forget_pending()
         raise
     lookups.commit()
-    return article
+    return articles
 
 
-def _write_article(parsed: ParsedArticle, *, slug: str, status: str, lookups: Lookups) -> Article:
-    category = lookups.categories.get_or_create(parsed.category) if parsed.category else None
-    article = Article.objects.create(
-        headline=parsed.headline,
-        slug=slug or unique_slug(Article, parsed.headline),
-        brief=parsed.brief,
-        category=category,
-        looking_ahead_intro=parsed.looking_ahead_intro,
-        bottom_line="\n\n".join(parsed.bottom_line),
-        editors_comment="\n\n".join(parsed.editors_comments),
-        status=status,
-        published_at=publish_time(parsed.published),
+def _write_articles(
+    batch: list[ParsedArticle], slugs: list[str], status: str, lookups: Lookups
+) -> list[Article]:
+    free = free_slugs(
+        [parsed.headline for parsed, slug in zip(batch, slugs, strict=True) if not slug]
     )
+    now = timezone.now()
+    articles = []
+    for parsed, slug in zip(batch, slugs, strict=True):
+        published_at = publish_time(parsed.published)
+        if status == Article.Status.PUBLISHED and published_at is None:
+            published_at = now
+        articles.append(
+            Article(
+                headline=parsed.headline,
+                slug=slug or next(free),
+                brief=parsed.brief,
+                category=(
+                    lookups.categories.get_or_create(parsed.category) if parsed.category else None
+                ),
+                looking_ahead_intro=parsed.looking_ahead_intro,
+                bottom_line="\n\n".join(parsed.bottom_line),
+                editors_comment="\n\n".join(parsed.editors_comments),
+                status=status,
+                published_at=published_at,
+            )
+        )
+    Article.objects.bulk_create(articles)
+    pairs = list(zip(batch, articles, strict=True))
     Byline.objects.bulk_create(
         Byline(article=article, author=lookups.authors.get_or_create(name), position=number)
+        for parsed, article in pairs
         for number, name in enumerate(_unique(parsed.authors), start=1)
     )
     # The same cleaner as the admin's Section.save(): imported text is never trusted.
@@ -142,23 +181,14 @@ def _write_article(parsed: ParsedArticle, *, slug: str, status: str, lookups: Lo
             heading=section.heading,
             body=sanitize_html(paragraphs_to_html(section.paragraphs)),
         )
+        for parsed, article in pairs
         for number, section in enumerate(parsed.sections, start=1)
     )
-    perspectives = []
-    for number, perspective in enumerate(parsed.perspectives, start=1):
-        expert = lookups.experts.get_or_create(
-            perspective.expert_name, credential=perspective.credential
-        )
-        perspectives.append(
-            Perspective(
-                article=article,
-                expert=expert,
-                position=number,
-                credential=perspective.credential or expert.credential,
-                quote=perspective.quote,
-            )
-        )
-    Perspective.objects.bulk_create(perspectives)
+    Perspective.objects.bulk_create(
+        _perspective(article, number, perspective, lookups)
+        for parsed, article in pairs
+        for number, perspective in enumerate(parsed.perspectives, start=1)
+    )
     Citation.objects.bulk_create(
         Citation(
             article=article,
@@ -168,15 +198,57 @@ def _write_article(parsed: ParsedArticle, *, slug: str, status: str, lookups: Lo
             source_url=citation.source_url,
             source_date=citation.source_date,
         )
+        for parsed, article in pairs
         for number, citation in enumerate(parsed.citations, start=1)
     )
     WatchItem.objects.bulk_create(
         WatchItem(article=article, position=number, text=text)
+        for parsed, article in pairs
         for number, text in enumerate(parsed.watch_items, start=1)
     )
-    if parsed.topics:
-        article.topics.add(*[lookups.topics.get_or_create(name) for name in parsed.topics])
-    return article
+    # Tagged in one query (article.topics.add() costs three per article). The topic names
+    # are distinct by normalized name (the parser drops repeats), so are their tags.
+    content_type = ContentType.objects.get_for_model(Article)
+    TaggedItem.objects.bulk_create(
+        TaggedItem(tag=tag, content_type=content_type, object_id=article.pk)
+        for parsed, article in pairs
+        for tag in {t.pk: t for t in map(lookups.topics.get_or_create, parsed.topics)}.values()
+    )
+    return articles
+
+
+def _perspective(article: Article, number: int, perspective, lookups: Lookups) -> Perspective:
+    expert = lookups.experts.get_or_create(
+        perspective.expert_name, credential=perspective.credential
+    )
+    return Perspective(
+        article=article,
+        expert=expert,
+        position=number,
+        # As Perspective.save() would: the expert's current credential when none is printed.
+        credential=perspective.credential or expert.credential,
+        quote=perspective.quote,
+    )
+
+
+def free_slugs(headlines: list[str]) -> Iterator[str]:
+    """A slug for each headline, free in the database and distinct from each other (one query)."""
+    bases = [slugify(headline)[:SLUG_LENGTH].strip("-") or "untitled" for headline in headlines]
+    taken: set[str] = set()
+    for start in range(0, len(bases), 500):
+        query = Q()
+        for base in set(bases[start : start + 500]):
+            query |= Q(slug__startswith=base)
+        if query:
+            taken.update(Article.objects.filter(query).values_list("slug", flat=True))
+    for base in bases:
+        slug, counter = base, 2
+        while slug in taken:
+            suffix = f"-{counter}"
+            slug = base[: SLUG_LENGTH - len(suffix)] + suffix
+            counter += 1
+        taken.add(slug)
+        yield slug
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -207,19 +279,46 @@ class ImportResult:
 def import_texts(
     sources: Iterable[tuple[str, bytes | str]], *, dry_run: bool = False
 ) -> list[ImportResult]:
-    """Import each (name, content) as a draft; a refused file is reported, not fatal."""
+    """Import each (name, content) as a draft; a refused file is reported, not fatal.
+
+    Every file is parsed first; the parsed ones are then written BATCH_SIZE at a time.
+    Each file is all or nothing: if the database refuses a batch, its files are written
+    again one transaction each, and the one at fault is reported with the reason."""
     lookups = Lookups()
-    results = []
+    results: list[ImportResult] = []
+    pending: list[tuple[ImportResult, ParsedArticle]] = []
     for name, content in sources:
+        result = ImportResult(name)
+        results.append(result)
         try:
             parsed = parse_article(content)
-            if dry_run:
-                results.append(ImportResult(name, plan=describe(parsed, lookups)))
-            else:
-                results.append(ImportResult(name, article=create_article(parsed, lookups=lookups)))
         except PlainTextError as error:
-            results.append(ImportResult(name, error=f"{name}: {error}"))
+            result.error = f"{name}: {error}"
+            continue
+        if dry_run:
+            result.plan = describe(parsed, lookups)
+        else:
+            pending.append((result, parsed))
+        if len(pending) >= BATCH_SIZE:
+            _write_batch(pending, lookups)
+            pending = []
+    if pending:
+        _write_batch(pending, lookups)
     return results
+
+
+def _write_batch(pending: list[tuple[ImportResult, ParsedArticle]], lookups: Lookups) -> None:
+    try:
+        articles = create_articles([parsed for _, parsed in pending], lookups=lookups)
+    except DatabaseError:
+        for result, parsed in pending:  # one by one, to find the file at fault
+            try:
+                result.article = create_article(parsed, lookups=lookups)
+            except DatabaseError as error:
+                result.error = f"{result.name}: the database refused it: {error}"
+        return
+    for (result, _), article in zip(pending, articles, strict=True):
+        result.article = article
 
 
 def describe(parsed: ParsedArticle, lookups: Lookups) -> list[str]:
@@ -231,7 +330,7 @@ def describe(parsed: ParsedArticle, lookups: Lookups) -> list[str]:
 
     experts = _unique([p.expert_name for p in parsed.perspectives])
     lines = [
-        f"draft {parsed.headline!r} at /{unique_slug(Article, parsed.headline)}/",
+        f"draft {parsed.headline!r} at /{next(free_slugs([parsed.headline]))}/",
         f"authors: {names(lookups.authors, _unique(parsed.authors))}",
         f"category: {names(lookups.categories, [parsed.category] if parsed.category else [])}",
         f"experts: {names(lookups.experts, experts)}",

@@ -151,7 +151,9 @@ def test_the_document_names_images_and_holds_every_part():
     assert (row["social_image_width"], row["social_image_height"]) == (1200, 630)
     assert row["old_slugs"][0]["old_slug"] != "renamed-slug"
     assert row["editors_comment_by"] == "editor"
-    assert [len(row[name]) for name in ("sections", "perspectives", "citations", "watch_items")] == [3] * 4
+    assert [
+        len(row[name]) for name in ("sections", "perspectives", "citations", "watch_items")
+    ] == [3] * 4
     assert len(row["topics"]) == 3 and row["byline"][0]["author"] == "zoe-angstrom"
     assert "password" not in document["users"][0]
 
@@ -179,8 +181,10 @@ def test_restoring_over_existing_articles_is_refused_whole(tmp_path):
             b'"category": "nowhere"}]}',
             "category 'nowhere' is referred to but not found",
         ),
-        (b'{"format": "newsroom-articles", "version": 1, "articles": [{"headline": 1}]}',
-         "malformed document"),
+        (
+            b'{"format": "newsroom-articles", "version": 1, "articles": [{"headline": 1}]}',
+            "malformed document",
+        ),
     ],
 )
 def test_a_bad_archive_is_refused_with_a_reason_and_writes_nothing(tmp_path, content, message):

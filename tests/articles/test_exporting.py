@@ -127,7 +127,9 @@ def normalize(text: str) -> str:
     return " ".join(text.translate(QUOTES).split())
 
 
-PERSPECTIVE = re.compile(r'^(?P<name>[^,—–]+)[,—–]\s*(?P<credential>[^:"“]+):\s*["“](?P<quote>.*?)["”]?$')
+PERSPECTIVE = re.compile(
+    r'^(?P<name>[^,—–]+)[,—–]\s*(?P<credential>[^:"“]+):\s*["“](?P<quote>.*?)["”]?$'
+)
 TOPICS = object()  # where the topics stand: a set on the page, in no particular order
 KNOWN = {"brief", "expert perspectives", "data & evidence", "looking ahead", "the bottom line",
          "topics", "editor's comments"}  # fmt: skip

@@ -76,8 +76,13 @@ def test_experts_authors_topics_and_categories_are_reused_by_normalized_name(tmp
     make_author(name="Ann Lee")
     make_expert(name="Dr. Ada Obi", credential="old credential")
     Tag.objects.create(name="shipping")
-    text = MINIMAL.replace("By Ann Lee", "By  ANN  lee").replace("2025-12-03", "2025-12-03\nCategory: Trade")
-    run(write(tmp_path, "a.txt", text), write(tmp_path, "b.txt", text.replace("Ports are", "Ports were")))
+    text = MINIMAL.replace("By Ann Lee", "By  ANN  lee").replace(
+        "2025-12-03", "2025-12-03\nCategory: Trade"
+    )
+    run(
+        write(tmp_path, "a.txt", text),
+        write(tmp_path, "b.txt", text.replace("Ports are", "Ports were")),
+    )
     assert Article.objects.count() == 2
     assert Author.objects.filter(name__iexact="ann lee").count() == 1
     assert Expert.objects.filter(name="Dr. Ada Obi").count() == 1
@@ -138,26 +143,47 @@ def test_one_refused_file_does_not_stop_the_others(tmp_path):
     assert Article.objects.count() == 2
 
 
-def test_a_file_failing_while_written_leaves_nothing_and_no_stale_lookups(monkeypatch):
-    """A database error mid-article rolls the file back, including the expert it created."""
+def test_a_file_the_database_refuses_is_reported_and_the_batch_still_lands(monkeypatch):
+    """The batch is written again file by file: the one at fault leaves nothing, not even the
+    expert only it named, and the lookups forget that expert too."""
+    from django.db import IntegrityError
+
     import articles.importing as importing
 
-    real = importing.WatchItem.objects.bulk_create
-    calls = []
+    real = importing.Citation.objects.bulk_create
 
-    def fail_first(objs, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("disk full")
+    def refuse_poison(objs, *args, **kwargs):
+        objs = list(objs)
+        if any("POISON" in citation.claim for citation in objs):
+            raise IntegrityError("citation refused")
         return real(objs, *args, **kwargs)
 
-    monkeypatch.setattr(importing.WatchItem.objects, "bulk_create", fail_first)
-    texts = [("a.txt", MINIMAL), ("b.txt", MINIMAL.replace("Short", "Long"))]
-    with pytest.raises(RuntimeError):
-        import_texts(texts[:1])
-    assert row_counts()["Article"] == 0 and row_counts()["Expert"] == 0
-    [result] = import_texts(texts[1:])
-    assert result.ok and Expert.objects.get().name == "Dr. Ada Obi"
+    monkeypatch.setattr(importing.Citation.objects, "bulk_create", refuse_poison)
+    poison = MINIMAL.replace("Dr. Ada Obi", "Only Here").replace(
+        "Topics", "Data & Evidence\n- POISON claim\n\nTopics"
+    )
+    texts = [
+        ("a.txt", MINIMAL),
+        ("poison.txt", poison.replace("Short", "Bad")),
+        ("c.txt", MINIMAL.replace("Short", "Long")),
+        ("d.txt", MINIMAL.replace("Dr. Ada Obi", "Only Here").replace("Short", "Good")),
+    ]
+    results = import_texts(texts)
+    assert [r.ok for r in results] == [True, False, True, True]
+    assert results[1].error == "poison.txt: the database refused it: citation refused"
+    assert Article.objects.count() == 3
+    assert not Article.objects.filter(headline__contains="Bad").exists()
+    assert Expert.objects.filter(name="Only Here").count() == 1  # created once, by d.txt
+
+
+def test_a_batch_larger_than_one_transaction_gets_distinct_slugs(monkeypatch):
+    import articles.importing as importing
+
+    monkeypatch.setattr(importing, "BATCH_SIZE", 3)
+    results = import_texts([(f"{n}.txt", MINIMAL) for n in range(7)])
+    assert all(r.ok for r in results)
+    slugs = sorted(Article.objects.values_list("slug", flat=True))
+    assert len(set(slugs)) == 7 and "a-short-headline-about-ports-7" in slugs
 
 
 def test_a_missing_path_is_reported_and_fails_the_run(tmp_path):
@@ -198,13 +224,18 @@ Topics\r
 
 @pytest.mark.parametrize("bullet", ["-", "*", "•"])
 @pytest.mark.parametrize("date", ["December 3, 2025", "3 Dec 2025", "2025-12-03"])
-@pytest.mark.parametrize("topics", ["Shipping, Ports", "Shipping\r\nPorts", "- Shipping\r\n- Ports"])
+@pytest.mark.parametrize(
+    "topics", ["Shipping, Ports", "Shipping\r\nPorts", "- Shipping\r\n- Ports"]
+)
 def test_variations_of_the_format_import_the_same_article(bullet, date, topics):
     text = VARIANT.format(bullet=bullet, date=date, topics=topics)
     [result] = import_texts([("v.txt", text.encode())])
     assert result.ok, result.error
     article = Article.objects.get()
-    assert article.byline_authors and [a.name for a in article.byline_authors] == ["Ann Lee", "Bo Chen"]
+    assert article.byline_authors and [a.name for a in article.byline_authors] == [
+        "Ann Lee",
+        "Bo Chen",
+    ]
     assert article.published_at.date() == datetime.date(2025, 12, 3)
     first, second = article.perspectives.select_related("expert")
     assert (first.expert.name, first.credential, first.quote) == (
@@ -216,7 +247,10 @@ def test_variations_of_the_format_import_the_same_article(bullet, date, topics):
         "A claim", "Port Office", "https://example.org/p", datetime.date(2025, 1, 2)
     )  # fmt: skip
     assert article.looking_ahead_intro == "What to watch:"
-    assert list(article.watch_items.values_list("text", flat=True)) == ["First thing", "Second thing"]
+    assert list(article.watch_items.values_list("text", flat=True)) == [
+        "First thing",
+        "Second thing",
+    ]
     assert sorted(article.topics.names()) == ["Ports", "Shipping"]
     assert article.sections.get().body == "<p>A paragraph.</p>"
 
@@ -243,7 +277,9 @@ def editor_client(client):
     from django.contrib.auth.models import Permission
 
     user = make_user(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_article", "view_article"]))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_article", "view_article"])
+    )
     client.force_login(user)
     return client
 
@@ -269,7 +305,8 @@ def test_admin_upload_imports_drafts_and_reports_each_refused_file(editor_client
 
 def test_admin_dry_run_writes_nothing(editor_client):
     response = editor_client.post(
-        reverse("admin:articles_article_import"), {"files": [upload("a.txt", MINIMAL)], "dry_run": "on"}
+        reverse("admin:articles_article_import"),
+        {"files": [upload("a.txt", MINIMAL)], "dry_run": "on"},
     )
     assert "Bo Chen (new)" in response.content.decode()
     assert not Article.objects.exists()

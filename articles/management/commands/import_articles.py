@@ -73,7 +73,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {line}")
             else:
                 article = result.article
-                self.stdout.write(f"{result.name}: created draft {article.headline!r} ({article.slug})")
+                self.stdout.write(
+                    f"{result.name}: created draft {article.headline!r} ({article.slug})"
+                )
         done = sum(result.ok for result in results)
         verb = "would be imported" if dry_run else "imported"
         self.stdout.write(f"{done} {verb}, {len(sources) - done} refused.")
