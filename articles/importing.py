@@ -37,7 +37,6 @@ DEFAULT_PUBLISH_HOUR = 9
 # Articles written per transaction. A batch that the database refuses is written again
 # file by file, so the file at fault is found and reported and the others still land.
 BATCH_SIZE = 100
-SLUG_LENGTH = Article._meta.get_field("slug").max_length
 # Characters sanitize_html() rewrites in text (control characters other than tab).
 CLEANER_REWRITES = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
@@ -63,6 +62,25 @@ class NameIndex:
             self.by_name[key] = self.model.objects.create(name=name.strip(), **defaults)
             self.pending.append(key)
         return self.by_name[key]
+
+    def create_missing(self, names: list[str], defaults: dict[str, dict] | None = None) -> None:
+        """Create the rows not yet indexed in one insert (no save(), no post_save signal)."""
+        new: dict[str, str] = {}
+        for name in names:
+            new.setdefault(normalize_name(name), name.strip())
+        new = {key: name for key, name in new.items() if key not in self.by_name}
+        if not new:
+            return
+        slugify_ = Tag().slugify if self.model is Tag else slugify
+        slugs = free_slugs(self.model, [slugify_(name) for name in new.values()])
+        defaults = defaults or {}
+        rows = [
+            self.model(name=name, slug=slug, **defaults.get(key, {}))
+            for (key, name), slug in zip(new.items(), slugs, strict=True)
+        ]
+        for key, row in zip(new, self.model.objects.bulk_create(rows), strict=True):
+            self.by_name[key] = row
+            self.pending.append(key)
 
     def commit(self) -> None:
         self.pending.clear()
@@ -159,8 +177,18 @@ def _write_articles(
     batch: list[ParsedArticle], slugs: list[str], status: str, lookups: Lookups
 ) -> list[Article]:
     free = free_slugs(
-        [parsed.headline for parsed, slug in zip(batch, slugs, strict=True) if not slug]
+        Article,
+        [slugify(parsed.headline) for parsed, slug in zip(batch, slugs, strict=True) if not slug],
     )
+    # New people and topics in one insert per kind (categories are few, and saved one by
+    # one so that their post_save signal refreshes the cached navigation).
+    lookups.authors.create_missing([name for parsed in batch for name in parsed.authors])
+    lookups.experts.create_missing(
+        [p.expert_name for parsed in batch for p in parsed.perspectives],
+        {normalize_name(p.expert_name): {"credential": p.credential}
+         for parsed in reversed(batch) for p in reversed(parsed.perspectives)},
+    )  # fmt: skip
+    lookups.topics.create_missing([name for parsed in batch for name in parsed.topics])
     now = timezone.now()
     articles = []
     for parsed, slug in zip(batch, slugs, strict=True):
@@ -247,21 +275,22 @@ def _perspective(article: Article, number: int, perspective, lookups: Lookups) -
     )
 
 
-def free_slugs(headlines: list[str]) -> Iterator[str]:
-    """A slug for each headline, free in the database and distinct from each other (one query)."""
-    bases = [slugify(headline)[:SLUG_LENGTH].strip("-") or "untitled" for headline in headlines]
+def free_slugs(model, wanted: list[str]) -> Iterator[str]:
+    """Each wanted slug made free in `model` and distinct from the others (one query)."""
+    max_length = model._meta.get_field("slug").max_length
+    bases = [slug[:max_length].strip("-") or "untitled" for slug in wanted]
     taken: set[str] = set()
     for start in range(0, len(bases), 500):
         query = Q()
         for base in set(bases[start : start + 500]):
             query |= Q(slug__startswith=base)
         if query:
-            taken.update(Article.objects.filter(query).values_list("slug", flat=True))
+            taken.update(model._default_manager.filter(query).values_list("slug", flat=True))
     for base in bases:
         slug, counter = base, 2
         while slug in taken:
             suffix = f"-{counter}"
-            slug = base[: SLUG_LENGTH - len(suffix)] + suffix
+            slug = base[: max_length - len(suffix)] + suffix
             counter += 1
         taken.add(slug)
         yield slug
@@ -346,7 +375,7 @@ def describe(parsed: ParsedArticle, lookups: Lookups) -> list[str]:
 
     experts = _unique([p.expert_name for p in parsed.perspectives])
     lines = [
-        f"draft {parsed.headline!r} at /{next(free_slugs([parsed.headline]))}/",
+        f"draft {parsed.headline!r} at /{next(free_slugs(Article, [slugify(parsed.headline)]))}/",
         f"authors: {names(lookups.authors, _unique(parsed.authors))}",
         f"category: {names(lookups.categories, [parsed.category] if parsed.category else [])}",
         f"experts: {names(lookups.experts, experts)}",
