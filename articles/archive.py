@@ -30,6 +30,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from experts.models import Expert, Perspective
+from images.models import Image
 
 from .models import Article, Author, Byline, Category, Citation, Section, SlugRedirect, WatchItem
 
@@ -57,9 +58,31 @@ User = get_user_model()
 TOP = {
     "users": Part(User, ("username", "first_name", "last_name", "email"), key="username"),
     "categories": Part(Category, ("name", "slug", "description", "position"), key="slug"),
-    "authors": Part(Author, ("name", "slug", "bio", "user"), key="slug"),
+    # Images by their stored file name: the bytes and renditions stay in MEDIA_ROOT.
+    "images": Part(
+        Image,
+        (
+            "file",
+            "alt_text",
+            "caption",
+            "credit",
+            "licence",
+            "focal_x",
+            "focal_y",
+            "width",
+            "height",
+            "format",
+            "renditions",
+            "uploaded_by",
+            "uploaded_at",
+        ),
+        key="file",
+    ),  # fmt: skip
+    "authors": Part(Author, ("name", "slug", "bio", "user", "portrait"), key="slug"),
     "experts": Part(
-        Expert, ("name", "slug", "credential", "affiliation", "bio", "url"), key="slug"
+        Expert,
+        ("name", "slug", "credential", "affiliation", "bio", "url", "portrait"),
+        key="slug",
     ),
     "topics": Part(Tag, ("name", "slug"), key="name"),
     "articles": Part(
@@ -84,6 +107,7 @@ TOP = {
             "social_image_width",
             "social_image_height",
             "social_image_alt",
+            "lead_image",
         ),
         key="uuid",
     ),  # fmt: skip
@@ -91,7 +115,10 @@ TOP = {
 NESTED = {
     "byline": Part(Byline, ("author", "position"), parent="article", related_name="byline"),
     "sections": Part(
-        Section, ("position", "heading", "body"), parent="article", related_name="sections"
+        Section,
+        ("position", "heading", "body", "image"),
+        parent="article",
+        related_name="sections",
     ),
     "perspectives": Part(
         Perspective,
@@ -179,7 +206,15 @@ def _referenced(articles: list[Article]) -> dict:
         used[Author].update(entry.author_id for entry in article.byline.all())
         used[Expert].update(p.expert_id for p in article.perspectives.all())
         used[Tag].update(tag.pk for tag in article.topics.all())
-    used[User].update(Author.objects.filter(pk__in=used[Author]).values_list("user_id", flat=True))
+        used[Image].add(article.lead_image_id)
+        used[Image].update(section.image_id for section in article.sections.all())
+    authors = Author.objects.filter(pk__in=used[Author])
+    used[User].update(authors.values_list("user_id", flat=True))
+    used[Image].update(authors.values_list("portrait_id", flat=True))
+    experts = Expert.objects.filter(pk__in=used[Expert])
+    used[Image].update(experts.values_list("portrait_id", flat=True))
+    images = Image.objects.filter(pk__in=used[Image] - {None})
+    used[User].update(images.values_list("uploaded_by_id", flat=True))
     return {model: pks - {None} for model, pks in used.items()}
 
 
@@ -258,7 +293,11 @@ class _Restorer:
             if part.model is User:
                 obj.set_unusable_password()
                 obj.is_active = False
-            obj.save()
+            # No save(): Image.save() would remake renditions the archive already lists.
+            [obj] = part.model._default_manager.bulk_create([obj])
+            if obj.pk is None:
+                obj = part.model._default_manager.get(**{part.key: getattr(obj, part.key)})
+            _keep_auto_times(part, obj, row)
             known[key] = obj.pk
 
     def build(self, part: Part, row: dict, **extra) -> models.Model:

@@ -44,10 +44,11 @@ def test_the_archive_knows_every_relation_to_an_article_and_its_people():
 def snapshot() -> dict:
     """Every row of every archived model, every concrete field but the primary key, with
     relations as the natural key of their target: independent of the archive's field lists."""
-    natural = {Article: "uuid", Tag: "name", archive.User: "username"}
+    natural = {Article: "uuid", Tag: "name", archive.User: "username", archive.Image: "file"}
 
     def key(obj):
-        return str(getattr(obj, natural.get(type(obj), "slug")))
+        value = getattr(obj, natural.get(type(obj), "slug"))
+        return getattr(value, "name", None) or str(value)
 
     models_ = [part.model for part in [*archive.TOP.values(), *archive.NESTED.values()]]
     data = {}
@@ -82,8 +83,14 @@ def a_rich_newsroom():
     card = settings.MEDIA_ROOT / "social" / "2025" / "01" / "card.png"
     card.parent.mkdir(parents=True)
     Image.new("RGB", (1200, 630), "navy").save(card)
+    from tests.images.pictures import make_image
+
     editor = make_user("editor", first_name="Eve", last_name="Ditor", email="eve@example.org")
-    author = make_author(name="Zoë Ångström", bio="Writes on Nordic energy.", user=editor)
+    lead = make_image(name="harbour.jpg", caption="The harbour.", credit="Eve/Agency",
+                      licence="CC BY 4.0", focal_x=0.25, uploaded_by=editor)  # fmt: skip
+    author = make_author(
+        name="Zoë Ångström", bio="Writes on Nordic energy.", user=editor, portrait=make_image()
+    )
     article = make_full_article(
         parts=3,
         authors=[author, make_author()],
@@ -93,13 +100,15 @@ def a_rich_newsroom():
         social_description="Shared description",
         social_image="social/2025/01/card.png",
         social_image_alt="A harbour at dawn",
+        lead_image=lead,
     )
+    article.sections.filter(position=2).update(image=lead)
     article.slug = "renamed-slug"
     article.save()  # remembers the old slug
     draft = make_full_article(status=Article.Status.DRAFT, headline="Ünïcode “draft” 日本")
     draft.citations.update(source_date=datetime.date(2024, 2, 29))
     Expert.objects.filter(perspectives__article=draft).update(
-        url="https://example.org/expert", affiliation="Institute", bio="Bio."
+        url="https://example.org/expert", affiliation="Institute", bio="Bio.", portrait=lead
     )
     return article, draft
 
@@ -111,7 +120,7 @@ def export_json() -> str:
 
 
 def empty_the_database():
-    for model in (Article, Expert, Author, archive.Category, Tag, archive.User):
+    for model in (Article, Expert, Author, archive.Category, Tag, archive.Image, archive.User):
         model._default_manager.all().delete()
     assert not SlugRedirect.objects.exists() and not TaggedItem.objects.exists()
 
@@ -148,6 +157,10 @@ def test_the_document_names_images_and_holds_every_part():
     document = json.loads(export_json())
     row = next(r for r in document["articles"] if r["uuid"] == str(article.uuid))
     assert row["social_image"] == "social/2025/01/card.png"
+    assert row["lead_image"] == article.lead_image.file.name
+    [image] = [i for i in document["images"] if i["file"] == row["lead_image"]]
+    assert image["credit"] == "Eve/Agency" and image["renditions"]["files"]
+    assert image["uploaded_by"] == "editor"
     assert (row["social_image_width"], row["social_image_height"]) == (1200, 630)
     assert row["old_slugs"][0]["old_slug"] != "renamed-slug"
     assert row["editors_comment_by"] == "editor"
