@@ -142,6 +142,8 @@ NESTED = {
 # Users are written only as far as articles and authors point to them: accounts,
 # passwords and permissions are not newsroom content.
 USER_FIELDS_SKIPPED = "accounts: only username and names are archived"
+# Derived columns the database rebuilds from the content (PostgreSQL triggers): not archived.
+DERIVED = {Article: {"search_vector"}}
 KEYS = {part.model: part.key for part in TOP.values()}
 
 
