@@ -145,7 +145,9 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         results = None
         if request.method == "POST" and form.is_valid():
             sources = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
-            results = import_texts(sources, dry_run=form.cleaned_data["dry_run"])
+            results = import_texts(
+                sources, dry_run=form.cleaned_data["dry_run"], created_by=request.user
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

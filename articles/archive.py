@@ -32,7 +32,10 @@ from taggit.models import Tag
 from experts.models import Expert, Perspective
 from images.models import Image
 
+from .corrections import Correction
 from .models import Article, Author, Byline, Category, Citation, Section, SlugRedirect, WatchItem
+from .revisions import Revision
+from .workflow import Transition
 
 FORMAT = "newsroom-articles"
 VERSION = 1
@@ -108,6 +111,10 @@ TOP = {
             "social_image_height",
             "social_image_alt",
             "lead_image",
+            "unpublish_at",
+            "modified_at",
+            "created_by",
+            "version",
         ),
         key="uuid",
     ),  # fmt: skip
@@ -135,6 +142,34 @@ NESTED = {
     "watch_items": Part(
         WatchItem, ("position", "text"), parent="article", related_name="watch_items"
     ),
+    "corrections": Part(
+        Correction,
+        ("kind", "text", "created_at", "created_by"),
+        parent="article",
+        related_name="corrections",
+    ),
+    "transitions": Part(
+        Transition,
+        ("name", "from_status", "to_status", "note", "by", "at"),
+        parent="article",
+        related_name="transitions",
+    ),
+    # restored_from points to another revision of the same article: written as its number.
+    "revisions": Part(
+        Revision,
+        (
+            "number",
+            "created_at",
+            "created_by",
+            "status",
+            "article_version",
+            "note",
+            "restored_from",
+            "snapshot",
+        ),
+        parent="article",
+        related_name="revisions",
+    ),  # fmt: skip
     "old_slugs": Part(
         SlugRedirect, ("old_slug", "created_at"), parent="article", related_name="old_slugs"
     ),
@@ -142,6 +177,11 @@ NESTED = {
 # Users are written only as far as articles and authors point to them: accounts,
 # passwords and permissions are not newsroom content.
 USER_FIELDS_SKIPPED = "accounts: only username and names are archived"
+# Rows related to an article that are deliberately not archived, and why.
+NOT_ARCHIVED = {
+    "Autosave": "an editor's unsaved form, kept for a few days for that editor only",
+    "PreviewLink": "secret, expiring preview addresses: never valid in another database",
+}
 # Derived columns the database rebuilds from the content (PostgreSQL triggers): not archived.
 DERIVED = {Article: {"search_vector"}}
 KEYS = {part.model: part.key for part in TOP.values()}
@@ -188,6 +228,7 @@ def export_document(articles: Iterable[Article] | None = None) -> dict:
     for mapping in keys.values():
         for pk, value in mapping.items():
             mapping[pk] = str(value)
+    keys[Revision] = dict(Revision.objects.values_list("pk", "number"))  # within one article
     used = _referenced(articles)
     document = {"format": FORMAT, "version": VERSION, "exported_at": timezone.now().isoformat()}
     for name, part in TOP.items():
@@ -202,21 +243,24 @@ def export_document(articles: Iterable[Article] | None = None) -> dict:
 def _referenced(articles: list[Article]) -> dict:
     """Primary keys of the rows the articles point to, model by model."""
     used = {model: set() for model in KEYS}
+
+    def note(part: Part, obj: models.Model) -> None:
+        for name in part.fields:
+            field = part.model._meta.get_field(name)
+            if field.is_relation and field.related_model in used:
+                used[field.related_model].add(getattr(obj, field.attname))
+
     for article in articles:
-        used[Category].add(article.category_id)
-        used[User].add(article.editors_comment_by_id)
-        used[Author].update(entry.author_id for entry in article.byline.all())
-        used[Expert].update(p.expert_id for p in article.perspectives.all())
+        note(TOP["articles"], article)
+        for part in NESTED.values():
+            for obj in getattr(article, part.related_name).all():
+                note(part, obj)
         used[Tag].update(tag.pk for tag in article.topics.all())
-        used[Image].add(article.lead_image_id)
-        used[Image].update(section.image_id for section in article.sections.all())
-    authors = Author.objects.filter(pk__in=used[Author])
-    used[User].update(authors.values_list("user_id", flat=True))
-    used[Image].update(authors.values_list("portrait_id", flat=True))
-    experts = Expert.objects.filter(pk__in=used[Expert])
-    used[Image].update(experts.values_list("portrait_id", flat=True))
-    images = Image.objects.filter(pk__in=used[Image] - {None})
-    used[User].update(images.values_list("uploaded_by_id", flat=True))
+    # What those point to in turn: authors' accounts and portraits, experts' portraits,
+    # images' uploaders (in this order, so each step sees what the previous one added).
+    for part in (TOP["authors"], TOP["experts"], TOP["images"]):
+        for obj in part.model._default_manager.filter(pk__in=used[part.model] - {None}):
+            note(part, obj)
     return {model: pks - {None} for model, pks in used.items()}
 
 
@@ -317,13 +361,28 @@ class _Restorer:
         article = Article.objects.get(uuid=article.uuid)
         _keep_auto_times(part, article, row)
         for name, nested in NESTED.items():
-            objs = [self.build(nested, r, article_id=article.pk) for r in row.get(name, [])]
+            rows = row.get(name, [])
+            if nested.model is Revision:  # restored_from is a revision number of this article
+                rows = [r | {"restored_from": None} for r in rows]
+            objs = [self.build(nested, r, article_id=article.pk) for r in rows]
             created = nested.model.objects.bulk_create(objs)
-            for obj, r in zip(created, row.get(name, []), strict=True):
+            for obj, r in zip(created, rows, strict=True):
                 _keep_auto_times(nested, obj, r)
+        self.link_restored_revisions(article, row.get("revisions", []))
         topics = [self.resolve(Tag, name) for name in row.get("topics", [])]
         article.topics.add(*Tag.objects.filter(pk__in=topics))
         return article
+
+    def link_restored_revisions(self, article: Article, rows: list[dict]) -> None:
+        by_number = dict(article.revisions.values_list("number", "pk"))
+        for r in rows:
+            if r.get("restored_from") is not None:
+                source = by_number.get(int(r["restored_from"]))
+                if source is None:
+                    raise ArchiveError(
+                        f"revision {r['restored_from']} is referred to but not found"
+                    )
+                Revision.objects.filter(pk=by_number[int(r["number"])]).update(restored_from=source)
 
 
 def _default(field: models.Field) -> object:

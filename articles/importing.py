@@ -145,9 +145,12 @@ def create_article(
     slug: str = "",
     status: str = Article.Status.DRAFT,
     lookups: Lookups | None = None,
+    created_by=None,
 ) -> Article:
     """Create an article with all its parts from `parsed`; all or nothing."""
-    return create_articles([parsed], slugs=[slug], status=status, lookups=lookups)[0]
+    return create_articles(
+        [parsed], slugs=[slug], status=status, lookups=lookups, created_by=created_by
+    )[0]
 
 
 def create_articles(
@@ -156,6 +159,7 @@ def create_articles(
     slugs: list[str] | None = None,
     status: str = Article.Status.DRAFT,
     lookups: Lookups | None = None,
+    created_by=None,
 ) -> list[Article]:
     """Create the articles of `batch` in one transaction, each kind of part in one query.
 
@@ -165,7 +169,9 @@ def create_articles(
     lookups = lookups or Lookups()
     try:
         with transaction.atomic():
-            articles = _write_articles(batch, slugs or [""] * len(batch), status, lookups)
+            articles = _write_articles(
+                batch, slugs or [""] * len(batch), status, lookups, created_by
+            )
     except BaseException:
         lookups.forget_pending()
         raise
@@ -174,7 +180,7 @@ def create_articles(
 
 
 def _write_articles(
-    batch: list[ParsedArticle], slugs: list[str], status: str, lookups: Lookups
+    batch: list[ParsedArticle], slugs: list[str], status: str, lookups: Lookups, created_by=None
 ) -> list[Article]:
     free = free_slugs(
         Article,
@@ -208,6 +214,7 @@ def _write_articles(
                 editors_comment="\n\n".join(parsed.editors_comments),
                 status=status,
                 published_at=published_at,
+                created_by=created_by,
             )
         )
     Article.objects.bulk_create(articles)
@@ -322,7 +329,7 @@ class ImportResult:
 
 
 def import_texts(
-    sources: Iterable[tuple[str, bytes | str]], *, dry_run: bool = False
+    sources: Iterable[tuple[str, bytes | str]], *, dry_run: bool = False, created_by=None
 ) -> list[ImportResult]:
     """Import each (name, content) as a draft; a refused file is reported, not fatal.
 
@@ -345,20 +352,24 @@ def import_texts(
         else:
             pending.append((result, parsed))
         if len(pending) >= BATCH_SIZE:
-            _write_batch(pending, lookups)
+            _write_batch(pending, lookups, created_by)
             pending = []
     if pending:
-        _write_batch(pending, lookups)
+        _write_batch(pending, lookups, created_by)
     return results
 
 
-def _write_batch(pending: list[tuple[ImportResult, ParsedArticle]], lookups: Lookups) -> None:
+def _write_batch(
+    pending: list[tuple[ImportResult, ParsedArticle]], lookups: Lookups, created_by
+) -> None:
     try:
-        articles = create_articles([parsed for _, parsed in pending], lookups=lookups)
+        articles = create_articles(
+            [parsed for _, parsed in pending], lookups=lookups, created_by=created_by
+        )
     except DatabaseError:
         for result, parsed in pending:  # one by one, to find the file at fault
             try:
-                result.article = create_article(parsed, lookups=lookups)
+                result.article = create_article(parsed, lookups=lookups, created_by=created_by)
             except DatabaseError as error:
                 result.error = f"{result.name}: the database refused it: {error}"
         return

@@ -38,13 +38,18 @@ def test_the_archive_knows_every_relation_to_an_article_and_its_people():
             related = relation.related_model
             if related is TaggedItem or related in written:
                 continue
+            if related.__name__ in archive.NOT_ARCHIVED:  # each with its reason
+                continue
             raise AssertionError(f"{related.__name__}.{relation.field.name} is not archived")
 
 
 def snapshot() -> dict:
     """Every row of every archived model, every concrete field but the primary key, with
     relations as the natural key of their target: independent of the archive's field lists."""
-    natural = {Article: "uuid", Tag: "name", archive.User: "username", archive.Image: "file"}
+    natural = {
+        Article: "uuid", Tag: "name", archive.User: "username", archive.Image: "file",
+        archive.Revision: "number",
+    }  # fmt: skip
 
     def key(obj):
         value = getattr(obj, natural.get(type(obj), "slug"))
@@ -105,6 +110,24 @@ def a_rich_newsroom():
         lead_image=lead,
     )
     article.sections.filter(position=2).update(image=lead)
+    archive.Correction.objects.create(article=article, text="A date was wrong.", created_by=editor)
+    archive.Transition.objects.create(
+        article=article,
+        name=archive.Transition._meta.get_field("name").choices[0][0],
+        from_status="draft",
+        to_status="published",
+        note="Checked.",
+        by=editor,
+    )
+    first = archive.Revision.objects.create(
+        article=article, number=901, created_by=editor, status="draft", article_version=1,
+        note="First.", snapshot={"headline": "Old", "sections": [{"heading": "H"}]},
+    )  # fmt: skip
+    archive.Revision.objects.create(
+        article=article, number=902, created_by=editor, status="draft", article_version=2,
+        restored_from=first, snapshot={"headline": "Old again"},
+    )  # fmt: skip
+    Article.objects.filter(pk=article.pk).update(version=7, created_by=editor)
     article.slug = "renamed-slug"
     article.save()  # remembers the old slug
     draft = make_full_article(status=Article.Status.DRAFT, headline="Ünïcode “draft” 日本")

@@ -299,6 +299,7 @@ def test_admin_upload_imports_drafts_and_reports_each_refused_file(editor_client
     html = response.content.decode()
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
+    assert article.created_by.is_staff  # the editor who uploaded it
     assert reverse("admin:articles_article_change", args=[article.pk]) in html
     assert "bad.txt: line 1: no headline" in html
 
