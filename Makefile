@@ -5,24 +5,43 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images bench-search bench-import
+.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images bench-search bench-import lock audit
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL),"
 	@echo "            browser tests included (installs Chromium and axe-core first when it can)"
 	@echo "make lint   ruff, migration check and the production deploy check"
+	@echo "make lock   regenerate the hashed lock files from requirements*.txt (needs PyPI)"
 	@echo "make clean  remove .venv and var/ (the local database, media and secret key)"
 	@echo "make bench-images  time all renditions of a 4000x3000 JPEG and report peak memory"
 	@echo "make bench-search  seed 100,000 articles into PostgreSQL database $(BENCH_DB) and time searches"
 	@echo "make bench-import  time importing 1,000 generated articles into PostgreSQL database $(BENCH_IMPORT_DB)"
 
-# The virtual environment is rebuilt when the pinned requirements change.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# requirements.txt and requirements-dev.txt name our direct dependencies (edit those);
+# the .lock files pin every package with its hashes, and installs come only from them
+# (--require-hashes: a tampered or substituted download is refused). `make lock`
+# regenerates them after a change; bin/check-lock stops an install from a stale lock.
+$(VENV)/.installed: requirements.lock requirements-dev.lock requirements.txt requirements-dev.txt
 	@python=$$(bin/find-python) || exit 1; \
+	"$$python" bin/check-lock || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
+
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-find-links --no-emit-index-url
+lock:
+	@python=$$(bin/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then "$$python" -m venv $(VENV) || exit 1; fi
+	@[ -x $(VENV)/bin/pip-compile ] || $(PY) -m pip install --quiet pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
+	rm -f $(VENV)/.installed
+
+# Known vulnerabilities in the locked packages (also part of `make lint`).
+audit: install
+	$(PY) bin/audit-lock requirements-dev.lock
 
 install: $(VENV)/.installed
 
@@ -71,6 +90,8 @@ lint: install
 	NEWSROOM_PRODUCTION=1 SECRET_KEY=lint-only-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 		ALLOWED_HOSTS=news.example.org SITE_URL=https://news.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) bin/check-lock
+	$(PY) bin/audit-lock requirements-dev.lock
 
 # Refresh the README's picture of the article page from the browser suite's screenshot.
 ARTICLE_SHOT := tests/browser/test_page_quality.py::test_public_page_is_accessible_light_and_self_contained[article]

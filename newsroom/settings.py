@@ -9,10 +9,12 @@ ALLOWED_HOSTS and SITE_URL; the README lists every variable.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "taggit",
     "tinymce",
     "django.contrib.sitemaps",
+    "axes",
     "articles",
     "experts",
     "site_settings",
@@ -78,6 +81,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP and the headers Django lacks wrap everything below, static files included.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsroom.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a failed login into a lockout page once the limit is reached (must be last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -100,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "articles.context_processors.site",
             ],
         },
@@ -196,6 +205,8 @@ TAGGIT_CASE_INSENSITIVE = True
 TINYMCE_JS_URL = STATIC_URL + "tinymce/tinymce.min.js"
 TINYMCE_DEFAULT_CONFIG = {
     "license_key": "gpl",
+    # TinyMCE's built-in English: it has no en_GB language pack to fetch (that is a 404).
+    "language": "en_US",
     "menubar": False,
     "height": 320,
     "plugins": "link lists autolink",
@@ -208,6 +219,71 @@ TINYMCE_DEFAULT_CONFIG = {
     "entity_encoding": "raw",
 }
 
+# ---------------------------------------------------------------------------------------
+# Security. Every knob and its default is listed in the README ("Deployment and security").
+
+# Content Security Policy, enforced on every response (Django's own middleware). Scripts
+# and styles come only from our own static files; the few inline scripts carry the
+# per-request nonce ({{ csp_nonce }}). Images may also be data: URLs (the admin's and
+# TinyMCE's icons). newsroom.security relaxes style-src for the admin only (see there).
+CSP_IMG_SOURCES = [CSP.SELF, "data:"]
+if MEDIA_URL.startswith(("https://", "http://")):  # media on another host (S3, a CDN)
+    CSP_IMG_SOURCES.append("/".join(MEDIA_URL.split("/")[:3]))  # its origin
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": CSP_IMG_SOURCES,
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+# Browser features no page of ours uses, switched off (newsroom.security sends it).
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "usb=()",
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Django's SecurityMiddleware sends it; the admin's "+" popups are same-origin, so they work.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: the admin posts the form's token
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Staff sessions end after this much idleness: every request moves the expiry forward
+# (readers have no session, and an empty session is never saved).
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("STAFF_IDLE_MINUTES", "120"))
+SESSION_SAVE_EVERY_REQUEST = True
+
+# The admin's address: "admin/" unless ADMIN_URL_PATH names another (e.g. "desk-7f3a/").
+ADMIN_URL_PATH = os.environ.get("ADMIN_URL_PATH", "admin").strip().strip("/") + "/"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins from one address,
+# or for one username, sign-in is refused for AXES_COOLOFF_MINUTES. Unlock earlier with
+# `manage.py axes_reset_username NAME`, `axes_reset_ip ADDRESS` or `axes_reset` (everyone).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The client's address: REMOTE_ADDR, or the address our own proxies saw when
+# TRUSTED_PROXY_COUNT says how many of them sit in front of the app.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+AXES_ALLOWED_CORS_ORIGINS = SITE_URL  # only for the JSON lockout answer to XHR sign-ins
+
 # Production hardening: on with NEWSROOM_PRODUCTION=1, and `check --deploy` stays silent.
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -217,10 +293,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-SESSION_COOKIE_HTTPONLY = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "DENY"
+    # __Host- cookies are sent only over HTTPS, only to this host, only with Path=/.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 LOGGING = {
     "version": 1,

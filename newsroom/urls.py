@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # ADMIN_URL_PATH moves the admin off the address every scanner tries first.
+    path(settings.ADMIN_URL_PATH, admin.site.urls),
     path("tinymce/", include("tinymce.urls")),
     path("experts/", include("experts.urls")),
     path("", include("articles.urls")),
