@@ -71,6 +71,6 @@ def test_admin_changelist_and_dashboard_report_no_violation(editor_page):
     page, problems = editor_page
     for path in ["/admin/", "/admin/articles/article/", "/admin/experts/expert/add/"]:
         page.goto(path)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         problems += recorded_violations(page)
     assert problems == []
