@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database outage in a view becomes a 503 page that keeps a failed save's text.
+    "newsroom.resilience.DatabaseUnavailableMiddleware",
     # Turns a failed login into a lockout page once the limit is reached (must be last).
     "axes.middleware.AxesMiddleware",
 ]

@@ -15,6 +15,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# A database outage met outside a view still gets the 503 page (newsroom.resilience).
+handler500 = "newsroom.resilience.server_error"
+
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Newsroom"

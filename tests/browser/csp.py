@@ -17,6 +17,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def watch_for_violations(context) -> list[str]:
     """Record CSP violations and console errors of every page in `context`; returns the list."""
     problems: list[str] = []
+    # A loaded machine (CI runs several suites at once) can take more than 10 s for the
+    # admin's article form with its TinyMCE editors.
+    context.set_default_timeout(60_000)
     context.add_init_script(VIOLATION_RECORDER)
 
     def on_console(message):

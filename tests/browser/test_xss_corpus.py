@@ -102,6 +102,7 @@ def visit(page, path, dialogs) -> list[str]:
 def test_no_vector_runs_even_without_the_csp(new_context, hostile_site):
     vectors, articles = hostile_site
     context = new_context(bypass_csp=True, java_script_enabled=True)
+    context.set_default_timeout(60_000)
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
