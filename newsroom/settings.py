@@ -229,8 +229,22 @@ TINYMCE_DEFAULT_CONFIG = {
 # per-request nonce ({{ csp_nonce }}). Images may also be data: URLs (the admin's and
 # TinyMCE's icons). newsroom.security relaxes style-src for the admin only (see there).
 CSP_IMG_SOURCES = [CSP.SELF, "data:"]
-if MEDIA_URL.startswith(("https://", "http://")):  # media on another host (S3, a CDN)
+if MEDIA_URL.startswith(("https://", "http://")):  # media on another host (a CDN)
     CSP_IMG_SOURCES.append("/".join(MEDIA_URL.split("/")[:3]))  # its origin
+if bucket:  # images served from S3: its custom domain, endpoint or bucket host
+    media_options = STORAGES["default"]["OPTIONS"]
+    if media_options["custom_domain"]:
+        CSP_IMG_SOURCES.append(f"https://{media_options['custom_domain']}")
+    elif media_options["endpoint_url"]:
+        CSP_IMG_SOURCES.append("/".join(media_options["endpoint_url"].split("/")[:3]))
+    else:
+        CSP_IMG_SOURCES.append(f"https://{bucket}.s3.amazonaws.com")
+        if media_options["region_name"]:
+            CSP_IMG_SOURCES.append(
+                f"https://{bucket}.s3.{media_options['region_name']}.amazonaws.com"
+            )
+# Any other image host, comma-separated origins (e.g. https://img.example.org).
+CSP_IMG_SOURCES += env_list("CSP_IMG_HOSTS", "")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

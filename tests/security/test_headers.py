@@ -163,3 +163,17 @@ def test_admin_url_prefix_moves_the_admin_and_its_policy(admin_at, staff_client)
     response = staff_client.get("/desk-7f3a/")
     assert response.status_code == 200
     assert policy(response)["style-src"] == "'self' 'unsafe-inline'"
+
+
+def test_images_on_s3_are_allowed_by_the_policy(monkeypatch):
+    monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", "newsroom-media")
+    monkeypatch.setenv("AWS_S3_CUSTOM_DOMAIN", "media.example.org")
+    monkeypatch.setenv("CSP_IMG_HOSTS", "https://img.example.net")
+    import newsroom.settings
+
+    try:
+        img_src = importlib.reload(newsroom.settings).SECURE_CSP["img-src"]
+    finally:
+        monkeypatch.undo()
+        importlib.reload(newsroom.settings)
+    assert img_src == ["'self'", "data:", "https://media.example.org", "https://img.example.net"]
