@@ -6,6 +6,7 @@ The rules themselves live in articles.workflow; this module only asks them and w
 the answers into Django's admin (ArticleAdmin mixes WorkflowAdminMixin in).
 """
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,7 +14,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.formsets import all_valid
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,7 +28,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from . import workflow
-from .autosave import Autosave
+from .autosave import Autosave, parse_draft_key
 from .corrections import Correction
 from .models import Article
 from .preview import DEFAULT_LIFETIME, PreviewLink, render_preview
@@ -32,11 +39,11 @@ class EditConflict(Exception):
     """The row's version moved between the form's check and the save: show the form again."""
 
 
-class _PreviewRendered(Exception):
-    """Carries a rendered preview out of the transaction that is then rolled back."""
+class _RolledBack(Exception):
+    """Carries a result out of the transaction that is then rolled back."""
 
-    def __init__(self, response):
-        self.response = response
+    def __init__(self, result):
+        self.result = result
 
 
 class ArticleEditInlineMixin:
@@ -66,9 +73,11 @@ class CorrectionInline(admin.StackedInline):
 class WorkflowAdminMixin:
     change_form_template = "admin/articles/article/change_form.html"
     actions = ["submit_for_review", "publish", "unpublish", "send_back"]
+    # Seconds between autosaves while the form is open (the browser tests shorten it).
+    autosave_interval = 30
 
     class Media:
-        js = ["articles/autosave.js"]
+        js = ["articles/autosave.js", "articles/checklist.js"]
 
     # Permissions -------------------------------------------------------------------
 
@@ -106,8 +115,11 @@ class WorkflowAdminMixin:
     # Saving: the version check, revisions, transitions -------------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "GET" and object_id and "restore_autosave" in request.GET:
-            self._load_autosave(request, object_id)
+        if request.method == "GET" and "restore_autosave" in request.GET:
+            if object_id:
+                self._load_autosave(request, object_id)
+            else:
+                self._load_new_autosave(request, request.GET["restore_autosave"])
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except EditConflict:
@@ -123,6 +135,22 @@ class WorkflowAdminMixin:
             request._files = MultiValueDict()  # or reading FILES would reparse the body
             request.method = "POST"
             request.restoring_autosave = workflow.newsroom_time(autosave.saved_at)
+
+    def _load_new_autosave(self, request, key):
+        """The add page, refilled from an unsaved new article's autosave (same key kept)."""
+        draft_key = parse_draft_key(key)
+        autosave = (
+            draft_key
+            and Autosave.objects.filter(
+                user=request.user, article=None, draft_key=draft_key
+            ).first()
+        )
+        if autosave:
+            request.POST = autosave.as_querydict()
+            request._files = MultiValueDict()
+            request.method = "POST"
+            request.restoring_autosave = workflow.newsroom_time(autosave.saved_at)
+            request.autosave_key = draft_key
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -154,6 +182,8 @@ class WorkflowAdminMixin:
             Article.objects.filter(pk=article.pk).update(modified_at=timezone.now())
         Revision.capture(article, request.user, note="Edited" if change else "Created")
         Autosave.objects.filter(user=request.user, article=article).delete()
+        if not change and (key := parse_draft_key(request.POST.get("_autosave_key"))):
+            Autosave.objects.filter(user=request.user, draft_key=key).delete()
         name = request.POST.get("_transition")
         if name:
             self._transition(request, article, name, request.POST.get("_transition_note", ""))
@@ -218,6 +248,16 @@ class WorkflowAdminMixin:
         context["transitions"] = workflow.allowed_transitions(
             request.user, obj if obj is not None and obj.pk else Article()
         )
+        context["autosave_interval"] = self.autosave_interval
+        context["time_zone"] = timezone.get_default_timezone_name()
+        if add:
+            # The new article's draft key: kept when its autosave is being restored.
+            context["autosave_key"] = getattr(request, "autosave_key", None) or uuid.uuid4()
+            context["new_autosaves"] = [
+                (autosave, workflow.newsroom_time(autosave.saved_at))
+                for autosave in Autosave.pending_new(request.user)
+                if autosave.draft_key != context["autosave_key"]
+            ]
         if obj is not None and obj.pk:
             context["workflow"] = {
                 "state": obj.get_status_display(),
@@ -233,7 +273,6 @@ class WorkflowAdminMixin:
             )
             context["preview_links"] = obj.preview_links.active()
             context["may_share"] = request.user.has_perm("articles.add_previewlink")
-            context["time_zone"] = timezone.get_default_timezone_name()
             context["public_site_url"] = settings.SITE_URL
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -244,6 +283,11 @@ class WorkflowAdminMixin:
         name = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path("preview/", wrap(self.preview_view), name=f"{name}_preview_new"),
+            path("autosave/", wrap(self.new_autosave_view), name=f"{name}_autosave_new"),
+            path("checklist/", wrap(self.checklist_view), name=f"{name}_checklist_new"),
+            path(
+                "<path:object_id>/checklist/", wrap(self.checklist_view), name=f"{name}_checklist"
+            ),
             path("<path:object_id>/preview/", wrap(self.preview_view), name=f"{name}_preview"),
             path(
                 "<path:object_id>/revisions/", wrap(self.revisions_view), name=f"{name}_revisions"
@@ -274,10 +318,11 @@ class WorkflowAdminMixin:
             raise PermissionDenied
         return article
 
-    def preview_view(self, request, object_id=None):
-        """The form as it is on screen, saved in a transaction that is rolled back."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+    def _in_rollback(self, request, object_id, produce):
+        """
+        Save the form as it is on screen in a transaction that is rolled back, and return
+        `produce(article)` computed from it, or (None, errors) when the form is invalid.
+        """
         obj = self._article_or_404(request, object_id) if object_id else None
         change = obj is not None
         allowed = (
@@ -291,25 +336,53 @@ class WorkflowAdminMixin:
             with transaction.atomic():
                 if form.is_valid():
                     article = self.save_form(request, form, change=change)
-                    article.save()
-                    form.save_m2m()
-                    formsets, _ = self._create_formsets(request, article, change=True)
+                    # As the admin does: the formsets see a new article as new, so the
+                    # analysis template's untouched section rows count as unchanged.
+                    formsets, _ = self._create_formsets(request, article, change=change)
                     if all_valid(formsets):
+                        article.save()
+                        form.save_m2m()
                         for formset in formsets:
                             formset.save()
-                        page = Article.objects.for_page().get(pk=article.pk)
-                        raise _PreviewRendered(render_preview(request, page).render())
+                        raise _RolledBack(produce(article))
                     errors = [fs.non_form_errors() or fs.errors for fs in formsets]
                 else:
                     errors = [form.errors]
-        except _PreviewRendered as rendered:
-            return rendered.response
+        except _RolledBack as rolled_back:
+            return rolled_back.result, None
+        return None, errors
+
+    def preview_view(self, request, object_id=None):
+        """The form as it is on screen, saved in a transaction that is rolled back."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+
+        def render(article):
+            page = Article.objects.for_page().get(pk=article.pk)
+            return render_preview(request, page).render()
+
+        response, errors = self._in_rollback(request, object_id, render)
+        if response is not None:
+            return response
         return TemplateResponse(
             request,
             "admin/articles/article/preview_errors.html",
             {**self.admin_site.each_context(request), "errors": errors, "opts": self.opts},
             status=400,
         )
+
+    def checklist_view(self, request, object_id=None):
+        """
+        The publish checklist of the form as it is on screen, for the live panel
+        (static/articles/checklist.js). The server's rules, nothing saved: the same check
+        runs again when the editor presses publish or schedule.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        problems, errors = self._in_rollback(request, object_id, Article.publish_problems)
+        if problems is None:
+            problems = _form_error_lines(errors)
+        return JsonResponse({"problems": problems, "complete": not problems})
 
     def revisions_view(self, request, object_id):
         article = self._article_or_404(request, object_id)
@@ -384,6 +457,27 @@ class WorkflowAdminMixin:
             {"saved_at": workflow.newsroom_time(autosave.saved_at, with_date=False)}
         )
 
+    def new_autosave_view(self, request):
+        """POST: keep a new article's form privately under its draft key (`_autosave_key`)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if "discard" in request.POST:
+            # The offered autosave's key travels as the discard button's value.
+            discarded = parse_draft_key(request.POST["discard"])
+            Autosave.objects.filter(user=request.user, draft_key=discarded).delete()
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add")
+            )
+        draft_key = parse_draft_key(request.POST.get("_autosave_key"))
+        if draft_key is None:
+            return HttpResponseBadRequest("No draft key.")
+        autosave = Autosave.store_new(request.user, draft_key, request.POST)
+        return JsonResponse(
+            {"saved_at": workflow.newsroom_time(autosave.saved_at, with_date=False)}
+        )
+
     def preview_link_view(self, request, object_id):
         """POST: create a link (days=N) or revoke one (revoke=<id>)."""
         if request.method != "POST":
@@ -412,3 +506,32 @@ class WorkflowAdminMixin:
             f"{settings.SITE_URL}{link.get_absolute_url()}",
         )
         return HttpResponseRedirect(change_url)
+
+
+def _form_error_lines(errors) -> list[str]:
+    """Form and formset errors, flattened to lines for the live checklist."""
+    lines = []
+
+    def add(field, message):
+        label = field.replace("_", " ").capitalize() if field and field != "__all__" else ""
+        line = f"{label}: {message}" if label else str(message)
+        if line not in lines:
+            lines.append(line)
+
+    def walk(value, field=None):
+        if hasattr(value, "get_json_data"):
+            value = value.get_json_data()
+        if isinstance(value, dict):
+            if "message" in value:
+                add(field, value["message"])
+            else:
+                for name, inner in value.items():
+                    walk(inner, name)
+        elif isinstance(value, list | tuple):
+            for inner in value:
+                walk(inner, field)
+        elif value:
+            add(field, value)
+
+    walk(list(errors))
+    return lines

@@ -1,15 +1,18 @@
-// Autosave for the article change form: every 30 seconds, if anything changed, post the
-// form to the admin's autosave endpoint (a private copy per editor, never published).
-// No inline script: the endpoint comes from #article-autosave's data-url attribute.
+// Autosave for the article form: every 30 seconds (data-interval), if anything changed,
+// post the form to the admin's autosave endpoint (a private copy per editor, never
+// published), and once more when the tab is hidden or closed. On the add page the form
+// carries a draft key (_autosave_key), so a never-saved article is kept too.
+// No inline script: the endpoint comes from #article-autosave's data-url attribute, and
+// the outcome is written into that element (role="status") for the editor to see.
 (function () {
   "use strict";
-  var INTERVAL_MS = 30000;
 
   function start() {
     var marker = document.getElementById("article-autosave");
     var form = document.getElementById("article_form");
     if (!marker || !form || !window.fetch || !window.FormData) return;
     var url = marker.getAttribute("data-url");
+    var seconds = parseFloat(marker.getAttribute("data-interval")) || 30;
     var last = null;
 
     function snapshot() {
@@ -17,6 +20,8 @@
       return new URLSearchParams(new FormData(form)).toString();
     }
     last = snapshot();
+
+    function say(text) { marker.textContent = text; }
 
     function save() {
       var body = snapshot();
@@ -27,14 +32,28 @@
         credentials: "same-origin",
         headers: {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
       }).then(function (response) {
-        if (!response.ok) return null;
+        if (!response.ok) throw new Error(response.status);
         last = body;
         return response.json();
       }).then(function (data) {
-        if (data && data.saved_at) marker.setAttribute("data-saved-at", data.saved_at);
-      }).catch(function () { /* offline: try again next time */ });
+        marker.setAttribute("data-saved-at", data.saved_at);
+        say("Unsaved changes autosaved at " + data.saved_at + " (only you can see them; Save to keep them).");
+      }).catch(function () {
+        say("Autosave failed; trying again shortly. Your text is still in the form.");
+      });
     }
-    window.setInterval(save, INTERVAL_MS);
+
+    // Leaving the page: one last copy, sent even as the tab closes.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState !== "hidden" || !navigator.sendBeacon) return;
+      var body = snapshot();
+      if (body === last) return;
+      var sent = navigator.sendBeacon(url, new Blob([body], {type: "application/x-www-form-urlencoded"}));
+      if (sent) last = body;
+    });
+    // Pressing a submit button saves for real: no autosave of what is being saved.
+    form.addEventListener("submit", function () { last = snapshot(); });
+    window.setInterval(save, seconds * 1000);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
