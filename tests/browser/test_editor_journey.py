@@ -1,7 +1,8 @@
 """
 An editor's day in the admin, in Chromium: sign in, write a full analysis article (TinyMCE
-sections, a perspective from an expert added in place, evidence, watch items), publish it
-and find it on the site. The add-article form is checked with axe-core on the way.
+sections, a perspective from an expert added in place, evidence, watch items), watch the
+publish checklist follow the typing, preview it, publish it and find it on the site. The
+add-article form is checked with axe-core on the way.
 """
 
 import re
@@ -11,6 +12,9 @@ import pytest
 from articles.models import Article
 from tests.browser.audit import axe_violations, describe, save_screenshots
 from tests.factories import make_author, make_category, make_user
+
+# Skips (as conftest's fixtures do) where the playwright package is missing.
+expect = pytest.importorskip("playwright.sync_api").expect
 
 PASSWORD = "a-long-test-password"
 
@@ -103,6 +107,25 @@ def test_editor_writes_publishes_and_finds_a_full_analysis_article(page, editor)
         "Repair capacity is the real security gap."
     )
     page.get_by_role("textbox", name="Editor's comments").fill("A follow-up to our 2024 reporting.")
+
+    # The checklist has followed the typing: nothing is missing before the first save.
+    expect(page.locator("#publish-checklist .checklist-ok")).to_have_text(
+        "✓ Complete: ready to publish or schedule."
+    )
+
+    # Preview: the unsaved article in the public template, in a new tab, marked as such.
+    with page.context.expect_page() as preview_info:
+        page.get_by_role("button", name="Preview", exact=True).click()
+    preview = preview_info.value
+    preview.wait_for_load_state()
+    expect(preview.locator(".preview-banner")).to_contain_text("Preview")
+    expect(preview.locator("h1")).to_have_text("Cables, Coastguards and the Cost of Repair")
+    assert preview.locator('meta[name="robots"]').get_attribute("content") == "noindex"
+    for text in ["Coastguards cannot order them about.", "Nobody owns the whole problem."]:
+        expect(preview.locator("main")).to_contain_text(text)
+    save_screenshots(preview, "article-preview", widths=(390,))
+    preview.close()
+    assert not Article.objects.exists()  # previewing saved nothing
 
     # Publishing is a workflow step (issue 3): the button saves, then publishes.
     with page.expect_navigation():

@@ -3,12 +3,17 @@ Every public page, checked in Chromium: accessible (axe-core and the WCAG basics
 (the weight budget), responsive from 320 px, themed, printable and usable without JavaScript.
 """
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
+from articles.corrections import Correction
+from articles.preview import PreviewLink
 from tests.browser.audit import (
     ARTIFACTS,
+    MODERATE_AND_ABOVE,
     PAGE_WEIGHT_BUDGET,
     axe_violations,
     describe,
@@ -20,7 +25,18 @@ from tests.browser.content import has_search_page, make_analysis_article, make_t
 
 @pytest.fixture
 def article(transactional_db):
-    return make_analysis_article()
+    article = make_analysis_article()
+    # The corrections note shows (and is styled, checked and printed) where there is one.
+    Correction.objects.create(
+        article=article,
+        text="An earlier version gave the median repair time in 2021 as 9 days; it was 8.",
+    )
+    Correction.objects.create(
+        article=article,
+        kind=Correction.Kind.UPDATE,
+        text="The coastguard agreement was signed after publication.",
+    )
+    return article
 
 
 @pytest.fixture
@@ -28,6 +44,9 @@ def public_pages(article):
     """The public page kinds, each with realistic content, by name."""
     make_topic_archive("Undersea Cables", 3)
     expert = article.perspectives.first().expert
+    preview_link = PreviewLink.objects.create(
+        article=article, expires_at=timezone.now() + timedelta(days=1)
+    )
     return {
         "home": "/",
         "article": article.get_absolute_url(),
@@ -36,11 +55,13 @@ def public_pages(article):
         "author": article.byline_authors[0].get_absolute_url(),
         "expert": expert.get_absolute_url(),
         "experts": "/experts/",
+        "preview": preview_link.get_absolute_url(),
     } | ({"search": "/search/?q=undersea+cables"} if has_search_page() else {})
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "article", "category", "topic", "author", "expert", "experts", "search"]
+    "name",
+    ["home", "article", "category", "topic", "author", "expert", "experts", "search", "preview"],
 )
 def test_public_page_is_accessible_light_and_self_contained(page, live_server, public_pages, name):
     if name not in public_pages:
@@ -56,8 +77,10 @@ def test_public_page_is_accessible_light_and_self_contained(page, live_server, p
     assert page.locator("nav[aria-label]").count() >= 1
     assert page.locator("a.skip-link").get_attribute("href") == "#main"
 
-    serious = axe_violations(page, f"the {name} page")
-    assert not serious, f"serious or critical accessibility violations:\n{describe(serious)}"
+    # The issue asks for no serious or critical finding; our own pages are held to no
+    # moderate one either (two unnamed search landmarks on /search/ were one).
+    found = axe_violations(page, f"the {name} page", blocking=MODERATE_AND_ABOVE)
+    assert not found, f"moderate or worse accessibility violations:\n{describe(found)}"
 
     assert weight.total_gzip < PAGE_WEIGHT_BUDGET, weight.report()
     # Nothing, render-blocking or not, comes from another host: no CDN, no web fonts.
@@ -70,14 +93,17 @@ def test_public_page_is_accessible_light_and_self_contained(page, live_server, p
         page.screenshot(path=str(ARTIFACTS / "article-1280-top.png"))
 
 
-def test_article_page_is_accessible_in_the_dark_theme(new_context, article):
+def test_pages_are_accessible_in_the_dark_theme(new_context, public_pages):
     page = new_context(color_scheme="dark").new_page()
-    page.goto(article.get_absolute_url())
-    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
-    assert background == "rgb(20, 20, 23)"  # the dark paper, not the light one
-    serious = axe_violations(page, "the article page, dark theme")
-    assert not serious, describe(serious)
-    save_screenshots(page, "article-dark", widths=(390,))
+    for name in ["article", "search", "preview"]:
+        if name not in public_pages:
+            continue
+        page.goto(public_pages[name])
+        background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+        assert background == "rgb(20, 20, 23)"  # the dark paper, not the light one
+        found = axe_violations(page, f"the {name} page, dark theme", blocking=MODERATE_AND_ABOVE)
+        assert not found, describe(found)
+        save_screenshots(page, f"{name}-dark", widths=(390,))
 
 
 def test_article_page_fits_every_screen_without_sideways_scrolling(page, article):

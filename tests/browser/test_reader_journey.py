@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from tests.browser.content import has_search_page, make_analysis_article, make_topic_archive
 
+# Skips (as conftest's fixtures do) where the playwright package is missing.
+expect = pytest.importorskip("playwright.sync_api").expect
+
 TOPIC = "Undersea Cables"
 
 
@@ -66,20 +69,49 @@ def test_copy_link_button_puts_the_article_address_on_the_clipboard(new_context,
     page = context.new_page()
     page.goto(article.get_absolute_url())
     page.get_by_role("button", name="Copy link").click()
-    assert page.get_by_role("status").inner_text() == "Link copied."
+    # Waits for the status text (the clipboard answers asynchronously), never a fixed delay.
+    expect(page.get_by_role("status")).to_have_text("Link copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
     # The canonical address, tagged so the newsroom can count shares from copied links.
     assert copied.startswith(settings.SITE_URL + article.get_absolute_url() + "?")
     assert "utm_source=share-sheet" in copied
 
 
-def test_reader_searches_and_finds_the_article(page, article):
+def test_reader_searches_sees_highlights_filters_and_opens_a_result(page, article):
     if not has_search_page():
         pytest.skip("there is no search page at /search/ yet (issue 5 adds it)")
     page.goto("/")
-    page.get_by_role("searchbox").first.fill("undersea cable diplomacy")
+    # The header's search box, named as the site's search.
+    header_search = page.get_by_role("search", name="Site")
+    header_search.get_by_role("searchbox").fill("cables")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/search/\?"))
-    assert page.get_by_role("searchbox").first.input_value() == "undersea cable diplomacy"
-    page.get_by_role("link", name=article.headline).first.click()
+    page.wait_for_url(re.compile(r"/search/\?q=cables"))
+    assert page.locator("h1").inner_text() == "Search"
+    page_search = page.get_by_role("search", name="Search articles")
+    expect(page_search.get_by_role("searchbox")).to_have_value("cables")
+
+    # Results: the analysis article and the 13-part topic archive, counted and paged.
+    count = page.locator(".result-count")
+    expect(count).to_contain_text("14 articles for “cables”")
+    results = page.locator(".search-results .article-card")
+    expect(results).to_have_count(14)
+    # The matched word is highlighted in the snippets.
+    marks = page.locator(".search-results .snippet mark")
+    assert marks.count() >= 1
+    assert all(m.lower().startswith("cable") for m in marks.all_inner_texts())
+    assert page.locator(".search-results mark").first.evaluate(
+        "m => getComputedStyle(m).backgroundColor"
+    ) not in ("rgba(0, 0, 0, 0)", "transparent")
+
+    # A filter narrows them: only the World category, where the analysis article is.
+    page_search.get_by_label("Category").select_option(label="World")
+    with page.expect_navigation():
+        page_search.get_by_role("button", name="Search").click()
+    assert "category=world" in page.url
+    expect(count).to_contain_text("1 article for “cables”")
+    expect(results).to_have_count(1)
+
+    # Opening the result leads to the article.
+    results.first.get_by_role("link", name=article.headline).click()
+    page.wait_for_url(f"**{article.get_absolute_url()}")
     assert page.locator("h1").inner_text() == article.headline
