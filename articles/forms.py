@@ -32,6 +32,13 @@ class OrderedInlineFormSet(BaseInlineFormSet):
         form.fields["position"].required = False
         form.fields["position"].label = "Order"
         form.fields["position"].widget.attrs.update({"min": 1, "style": "width: 4em"})
+        # A blank row shows an empty order box ("at the end"), not the model's default of 1,
+        # which would slot a newly added part in second. Rows given initial values by the
+        # formset (the analysis template's headings) keep their numbers.
+        extra_index = index - self.initial_form_count() if index is not None else -1
+        if extra_index >= 0 and extra_index >= len(self.initial_extra or []):
+            form.initial.pop("position", None)
+            form.fields["position"].initial = None
         # Tabular inlines show a field's name only as a column header, which leaves the
         # inputs unlabelled for screen readers (WCAG 1.3.1, 4.1.2): name each input itself.
         for field in form.fields.values():

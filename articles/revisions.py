@@ -4,6 +4,10 @@ article's structure, and restoring any revision as a new one.
 
 A snapshot is plain JSON (fields, byline, sections, perspectives, citations, watch
 items, topics), so it outlives schema changes and can be diffed without the database.
+Each part keeps its row id, so a diff pairs parts by identity: a reordered section is
+"moved", not every section "edited". (Snapshots from before ids were kept, and watch items
+stored as bare text, are paired by position, as before.) Restoring gives parts back their
+ids, so later diffs still pair them.
 """
 
 import difflib
@@ -94,11 +98,12 @@ def snapshot(article: Article) -> dict:
     ]
     data["lead_image_id"] = article.lead_image_id
     data["sections"] = [
-        {"heading": s.heading, "body": s.body, "image_id": s.image_id}
+        {"id": s.pk, "heading": s.heading, "body": s.body, "image_id": s.image_id}
         for s in Section.objects.filter(article=article)
     ]
     data["perspectives"] = [
         {
+            "id": p.pk,
             "expert_id": p.expert_id,
             "expert": p.expert.name,
             "credential": p.credential,
@@ -108,6 +113,7 @@ def snapshot(article: Article) -> dict:
     ]
     data["citations"] = [
         {
+            "id": c.pk,
             "claim": c.claim,
             "source_name": c.source_name,
             "source_url": c.source_url,
@@ -115,7 +121,9 @@ def snapshot(article: Article) -> dict:
         }
         for c in Citation.objects.filter(article=article)
     ]
-    data["watch_items"] = [w.text for w in WatchItem.objects.filter(article=article)]
+    data["watch_items"] = [
+        {"id": w.pk, "text": w.text} for w in WatchItem.objects.filter(article=article)
+    ]
     data["topics"] = sorted(article.topics.names())
     return data
 
@@ -149,7 +157,56 @@ def _text_change(summary: str, old: str, new: str) -> Change:
     return Change(summary, word_diff(old or "", new or ""))
 
 
-def _parts_diff(kind: str, old: list, new: list, compare) -> list[Change]:
+def _parts_diff(kind: str, old: list, new: list, compare, name=None) -> list[Change]:
+    """
+    The changes between two lists of parts: paired by their ids when every part has one
+    (so additions, removals and moves say so), by position otherwise.
+    `name(part)` is how a part is named when it is added, removed or moved.
+    """
+    if not all(isinstance(part, dict) and part.get("id") for part in [*old, *new]):
+        return _parts_diff_by_position(kind, old, new, compare)
+
+    def label(number, part):
+        what = name(part) if name else ""
+        return f"{kind} {number}" + (f" (“{what}”)" if what else "")
+
+    old_at = {part["id"]: number for number, part in enumerate(old, start=1)}
+    new_at = {part["id"]: number for number, part in enumerate(new, start=1)}
+    kept_in_old_order = [part["id"] for part in old if part["id"] in new_at]
+    kept_in_new_order = [part["id"] for part in new if part["id"] in old_at]
+    # The longest run that kept its order stays put; the other kept parts were moved.
+    matcher = difflib.SequenceMatcher(a=kept_in_old_order, b=kept_in_new_order, autojunk=False)
+    in_place = {
+        ident
+        for block in matcher.get_matching_blocks()
+        for ident in kept_in_old_order[block.a : block.a + block.size]
+    }
+    changes = []
+    for number, part in enumerate(old, start=1):
+        if part["id"] not in new_at:
+            changes.append(Change(f"{label(number, part)} removed"))
+    for number, part in enumerate(new, start=1):
+        ident = part["id"]
+        if ident not in old_at:
+            changes.append(Change(f"{label(number, part)} added"))
+            continue
+        before = old[old_at[ident] - 1]
+        if ident not in in_place:
+            changes.append(Change(f"{label(old_at[ident], before)} moved to position {number}"))
+        if _content(before) != _content(part):
+            changes += compare(number, _content(before), _content(part))
+    return changes
+
+
+def _content(part):
+    """A part without its id: what an editor wrote."""
+    if isinstance(part, dict) and "id" in part:
+        part = {key: value for key, value in part.items() if key != "id"}
+        return part["text"] if set(part) == {"text"} else part
+    return part
+
+
+def _parts_diff_by_position(kind: str, old: list, new: list, compare) -> list[Change]:
     changes = []
     for number in range(1, max(len(old), len(new)) + 1):
         before = old[number - 1] if number <= len(old) else None
@@ -158,8 +215,8 @@ def _parts_diff(kind: str, old: list, new: list, compare) -> list[Change]:
             changes.append(Change(f"{kind} {number} added"))
         elif after is None:
             changes.append(Change(f"{kind} {number} removed"))
-        elif before != after:
-            changes += compare(number, before, after)
+        elif _content(before) != _content(after):
+            changes += compare(number, _content(before), _content(after))
     return changes
 
 
@@ -253,9 +310,19 @@ def diff(old: dict, new: dict) -> list[Change]:
         changes.append(
             Change(f"byline changed from {', '.join(old_names)} to {', '.join(new_names)}")
         )
-    changes += _parts_diff("section", old.get("sections", []), new.get("sections", []), _section)
     changes += _parts_diff(
-        "perspective", old.get("perspectives", []), new.get("perspectives", []), _perspective
+        "section",
+        old.get("sections", []),
+        new.get("sections", []),
+        _section,
+        name=lambda part: part["heading"],
+    )
+    changes += _parts_diff(
+        "perspective",
+        old.get("perspectives", []),
+        new.get("perspectives", []),
+        _perspective,
+        name=lambda part: part["expert"],
     )
     changes += _parts_diff(
         "citation", old.get("citations", []), new.get("citations", []), _citation
@@ -320,6 +387,7 @@ def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
         for number, part in enumerate(data["sections"], start=1):
             image_id = part.get("image_id")
             Section.objects.create(
+                **_same_id(Section, part),
                 article=article,
                 position=number,
                 heading=part["heading"],
@@ -335,6 +403,7 @@ def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
                 warnings.append(f"Expert {part['expert']} no longer exists; perspective left out.")
                 continue
             Perspective.objects.create(
+                **_same_id(Perspective, part),
                 article=article,
                 position=position,
                 expert_id=part["expert_id"],
@@ -345,14 +414,28 @@ def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
 
         Citation.objects.filter(article=article).delete()
         for number, part in enumerate(data["citations"], start=1):
-            Citation.objects.create(article=article, position=number, **part)
+            fields = {key: value for key, value in part.items() if key != "id"}
+            Citation.objects.create(
+                **_same_id(Citation, part), article=article, position=number, **fields
+            )
 
         WatchItem.objects.filter(article=article).delete()
-        for number, text in enumerate(data["watch_items"], start=1):
-            WatchItem.objects.create(article=article, position=number, text=text)
+        for number, part in enumerate(data["watch_items"], start=1):
+            text = part if isinstance(part, str) else part["text"]
+            WatchItem.objects.create(
+                **_same_id(WatchItem, part), article=article, position=number, text=text
+            )
 
         article.topics.set(data["topics"])
         new = Revision.capture(
             article, user, note=f"Restored from revision {revision.number}", restored_from=revision
         )
     return new, warnings
+
+
+def _same_id(model, part) -> dict:
+    """The part's former id, when it has one and no other row took it since."""
+    ident = part.get("id") if isinstance(part, dict) else None
+    if ident and not model._default_manager.filter(pk=ident).exists():
+        return {"pk": ident}
+    return {}

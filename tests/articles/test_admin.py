@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from articles.models import ANALYSIS_TEMPLATE_HEADINGS, Article
 from experts.models import Expert
-from tests.factories import make_author, make_category, make_expert, make_full_article
+from tests.articles.admin_forms import change_form_data, change_url
+from tests.factories import make_author, make_category, make_expert, make_full_article, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,16 @@ def test_inline_inputs_are_labelled_for_screen_readers(superuser_client):
     for name in ["Claim", "Source name", "Source url", "Order", "Text"]:
         assert f'aria-label="{name}"' in html, name
     assert "js/admin-autocomplete-names.js" in html
+
+
+def test_a_part_added_without_an_order_number_goes_at_the_end(client):
+    client.force_login(make_staff("Editor"))
+    article = make_full_article(parts=2)
+    response = client.get(change_url(article))
+    # The blank row's order box is empty ("at the end"), not the model's default of 1.
+    assert response.context["inline_admin_formsets"][1].formset.forms[2]["position"].value() is None
+    data = change_form_data(
+        client, article, **{"sections-2-heading": "Added", "sections-2-body": "<p>New.</p>"}
+    )
+    assert client.post(change_url(article), data).status_code == 302
+    assert [s.heading for s in article.sections.all()] == ["Section 1", "Section 2", "Added"]

@@ -135,3 +135,74 @@ def test_restore_reports_an_expert_deleted_since(editor_client):
     )
     assert "no longer exists" in response.content.decode()
     assert not article.perspectives.exists()
+
+
+def test_reordering_sections_shows_as_a_move_not_as_every_section_edited(editor_client):
+    article = make_full_article(parts=3)
+    edit(editor_client, article)
+    # The editor moves the third section to the top (order numbers), and edits it.
+    edit(
+        editor_client,
+        article,
+        **{
+            "sections-0-position": "2",
+            "sections-1-position": "3",
+            "sections-2-position": "1",
+            "sections-2-body": "<p>Body 3, sharpened.</p>",
+        },
+    )
+    _, first, second = article.revisions.order_by("number")
+    assert [s["heading"] for s in second.snapshot["sections"]] == [
+        "Section 3",
+        "Section 1",
+        "Section 2",
+    ]
+    summaries = [change.summary for change in diff(first.snapshot, second.snapshot)]
+    assert summaries == [
+        "section 3 (“Section 3”) moved to position 1",
+        "section “Section 3” edited",
+    ]
+
+
+def test_removing_and_adding_parts_is_said_by_name(editor_client):
+    article = make_full_article(parts=2)
+    edit(editor_client, article)
+    first_expert = article.perspectives.get(position=1).expert
+    edit(
+        editor_client,
+        article,
+        **{
+            "sections-0-DELETE": "on",
+            "perspectives-0-DELETE": "on",
+            "watch_items-2-text": "A new development.",
+        },
+    )
+    _, first, second = article.revisions.order_by("number")
+    summaries = [change.summary for change in diff(first.snapshot, second.snapshot)]
+    assert summaries == [
+        "section 1 (“Section 1”) removed",
+        f"perspective 1 (“{first_expert.name}”) removed",
+        "development to watch 3 added",
+    ]
+
+
+def test_snapshots_without_part_ids_are_still_compared_by_position():
+    old = {"sections": [{"heading": "A", "body": "x", "image_id": None}], "watch_items": ["w"]}
+    new = {
+        "sections": [{"id": 7, "heading": "A", "body": "y", "image_id": None}],
+        "watch_items": [{"id": 3, "text": "w, edited"}],
+    }
+    summaries = [change.summary for change in diff(old, new)]
+    assert summaries == ["section “A” edited", "development to watch 1 edited"]
+
+
+def test_restore_gives_parts_back_their_ids_so_later_diffs_pair_them(editor_client):
+    article = make_full_article(parts=2)
+    ids = list(article.sections.values_list("pk", flat=True))
+    edit(editor_client, article, **{"sections-0-DELETE": "on"})
+    editor_client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    assert list(article.sections.values_list("pk", flat=True)) == ids
+    latest, before = article.revisions.order_by("-number")[:2]
+    assert [c.summary for c in diff(before.snapshot, latest.snapshot)] == [
+        "section 1 (“Section 1”) added"
+    ]
