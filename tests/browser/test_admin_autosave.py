@@ -55,6 +55,23 @@ def test_a_new_article_survives_a_reload_through_autosave(page, editor):
     assert Autosave.objects.get().article is None
 
 
+def test_unsaved_edits_to_an_article_survive_a_reload_through_autosave(page, editor):
+    article = make_analysis_article(status="in_review")
+    sign_in(page, editor)
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.locator("#id_brief").fill("An edit the editor never saved.")
+    expect(page.locator("#article-autosave")).to_have_text(re.compile(r"autosaved at \d\d:\d\d"))
+
+    page.reload()
+    offer = page.locator(".autosave-offer")
+    expect(offer).to_contain_text("You have unsaved changes to this article from")
+    with page.expect_navigation():
+        offer.get_by_role("link", name="Restore them").click()
+    expect(page.locator("#id_brief")).to_have_value("An edit the editor never saved.")
+    article.refresh_from_db()
+    assert article.brief != "An edit the editor never saved."
+
+
 def test_publish_checklist_follows_the_typing_before_any_save(page, editor):
     article = make_analysis_article(status="in_review")
     sign_in(page, editor)
