@@ -386,6 +386,14 @@ class WorkflowAdminMixin:
 
     def revisions_view(self, request, object_id):
         article = self._article_or_404(request, object_id)
+        # "Compare revision A with revision B": any two, shown as B's changes since A.
+        first, second = request.GET.get("from", ""), request.GET.get("to", "")
+        if first.isdigit() and second.isdigit():
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_revision",
+                args=[article.pk, int(second)],
+            )
+            return HttpResponseRedirect(f"{url}?against={int(first)}")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -206,3 +206,15 @@ def test_restore_gives_parts_back_their_ids_so_later_diffs_pair_them(editor_clie
     assert [c.summary for c in diff(before.snapshot, latest.snapshot)] == [
         "section 1 (“Section 1”) added"
     ]
+
+
+def test_any_two_revisions_can_be_compared_from_the_history(editor_client):
+    article = make_full_article()
+    edit(editor_client, article, brief="Second brief.")
+    edit(editor_client, article, brief="Third brief.")
+    history = reverse("admin:articles_article_revisions", args=[article.pk])
+    assert 'name="from"' in editor_client.get(history).content.decode()
+    response = editor_client.get(history, {"from": "1", "to": "3"}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("/revisions/3/?against=1")
+    assert "brief edited" in html and "<ins>Third brief.</ins>" in html
