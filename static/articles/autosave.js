@@ -13,7 +13,7 @@
     if (!marker || !form || !window.fetch || !window.FormData) return;
     var url = marker.getAttribute("data-url");
     var seconds = parseFloat(marker.getAttribute("data-interval")) || 30;
-    var last = null;
+    var last = null, edited = false, ticks = 0;
 
     function snapshot() {
       if (window.tinymce && window.tinymce.triggerSave) window.tinymce.triggerSave();
@@ -23,7 +23,19 @@
 
     function say(text) { marker.textContent = text; }
 
+    // Only what the editor did counts: scripts that settle the form after it loads (TinyMCE
+    // starting, widgets filling in) must not leave an autosave of an untouched page.
+    form.addEventListener("input", function () { edited = true; });
+    form.addEventListener("change", function () { edited = true; });
+    function userEdited() {
+      if (edited) return true;
+      var editors = window.tinymce && window.tinymce.get ? window.tinymce.get() : [];
+      return editors.some(function (editor) { return editor.isDirty(); });
+    }
+
     function save() {
+      marker.setAttribute("data-ticks", String(++ticks));  // lets tests wait for a round
+      if (!userEdited()) return;
       var body = snapshot();
       if (body === last) return;
       fetch(url, {
@@ -45,7 +57,7 @@
 
     // Leaving the page: one last copy, sent even as the tab closes.
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState !== "hidden" || !navigator.sendBeacon) return;
+      if (document.visibilityState !== "hidden" || !navigator.sendBeacon || !userEdited()) return;
       var body = snapshot();
       if (body === last) return;
       var sent = navigator.sendBeacon(url, new Blob([body], {type: "application/x-www-form-urlencoded"}));

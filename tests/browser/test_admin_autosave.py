@@ -32,6 +32,12 @@ def test_a_new_article_survives_a_reload_through_autosave(page, editor):
     sign_in(page, editor)
     page.goto("/admin/articles/article/add/")
     page.wait_for_selector("#id_sections-0-body_ifr")
+    # An untouched page is not autosaved, however long it stays open (two rounds here).
+    page.wait_for_function(
+        "() => Number(document.getElementById('article-autosave').dataset.ticks) >= 2",
+        timeout=10_000,
+    )
+    assert not Autosave.objects.exists()
     page.get_by_label("Headline").fill("Harbours After the Storm")
     page.locator("#id_brief").fill("Typed, never saved: the tab is about to die.")
     type_in_tinymce(page, "id_sections-0-body", "Cranes stood idle for a week.")
