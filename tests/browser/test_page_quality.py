@@ -4,6 +4,7 @@ Every public page, checked in Chromium: accessible (axe-core and the WCAG basics
 """
 
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,6 +22,9 @@ from tests.browser.audit import (
     visit_and_weigh,
 )
 from tests.browser.content import has_search_page, make_analysis_article, make_topic_archive
+
+# Skips (as conftest's fixtures do) where the playwright package is missing.
+expect = pytest.importorskip("playwright.sync_api").expect
 
 
 @pytest.fixture
@@ -176,3 +180,58 @@ def test_site_reads_and_navigates_with_javascript_off(new_context, article):
     page.get_by_role("navigation", name="Categories").get_by_role("link", name="World").click()
     assert page.locator("h1").inner_text() == "World"
     assert page.get_by_role("link", name=article.headline).is_visible()
+
+
+def test_article_pictures_fit_their_column_with_captions_in_both_themes(new_context, settings):
+    """A lead image and a section image with caption and credit, as readers get them."""
+    from urllib.parse import unquote
+
+    from tests.images import pictures
+
+    lead = pictures.make_image(
+        pictures.jpeg((1600, 900)),
+        alt_text="A cable-laying ship at anchor",
+        caption="The repair ship waited four days for a permit.",
+        credit="Harbour Institute",
+        licence="CC BY 4.0",
+    )
+    inline = pictures.make_image(pictures.jpeg((1000, 800)), alt_text="A map of the cables")
+    article = make_analysis_article(lead_image=lead)
+    section = article.sections.get(position=2)
+    section.image = inline
+    section.save()
+
+    media = Path(settings.MEDIA_ROOT)
+
+    def serve_media(route):
+        # The live server serves static files, not media: hand the page the stored files.
+        path = media / unquote(urlsplit(route.request.url).path).removeprefix("/media/")
+        route.fulfill(path=str(path)) if path.is_file() else route.fulfill(status=404)
+
+    for scheme in ("light", "dark"):
+        page = new_context(color_scheme=scheme).new_page()
+        page.route("**/media/**", serve_media)
+        page.goto(article.get_absolute_url())
+        figures = page.locator("main figure.figure")
+        expect(figures).to_have_count(2)
+        for index in range(2):
+            image = figures.nth(index).locator("img")
+            image.scroll_into_view_if_needed()
+            expect(image).to_have_js_property("complete", True)
+            assert image.evaluate("img => img.naturalWidth") > 0, "the picture did not load"
+        caption = figures.first.locator("figcaption")
+        expect(caption).to_contain_text("The repair ship waited four days for a permit.")
+        expect(caption.locator(".credit")).to_have_text("Harbour Institute · CC BY 4.0")
+        for width in (320, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            column = page.locator(".article").bounding_box()
+            for index in range(2):
+                box = figures.nth(index).locator("img").bounding_box()
+                assert box["x"] >= column["x"] - 1
+                assert box["x"] + box["width"] <= column["x"] + column["width"] + 1
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        found = axe_violations(
+            page, f"the article page with pictures, {scheme}", MODERATE_AND_ABOVE
+        )
+        assert not found, describe(found)
+        save_screenshots(page, f"article-pictures-{scheme}", widths=(390,))
