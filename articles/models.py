@@ -434,11 +434,19 @@ class Article(models.Model):
             return True
         return self.pk is not None and self.byline.filter(author__user=user).exists()
 
-    def publish_problems(self) -> list[str]:
+    def publish_problems(self, parts: dict | None = None) -> list[str]:
         """
         What must be fixed before this article may be published or scheduled; empty when
-        its structure is complete. Reads the saved parts, so call it after saving them.
+        its structure is complete. Reads the saved parts, so call it after saving them, or
+        pass unsaved ones as `parts` ({"sections": […], "perspectives": […],
+        "citations": […]}, in order) to check a form as it is being typed.
         """
+        if parts is None:
+            parts = {
+                "sections": self.sections.all()[:1],
+                "perspectives": self.perspectives.select_related("expert"),
+                "citations": self.citations.all(),
+            }
         problems = []
         brief = self.brief.strip()
         if not brief:
@@ -447,14 +455,14 @@ class Article(models.Model):
             problems.append(
                 f"Shorten the brief to {BRIEF_MAX_LENGTH} characters at most (it has {len(brief)})."
             )
-        if not self.sections.exists():
+        if not parts["sections"]:
             problems.append("Add at least one section.")
-        for perspective in self.perspectives.select_related("expert"):
+        for perspective in parts["perspectives"]:
             if not perspective.credential.strip():
                 problems.append(
                     f"Perspective {perspective.position} ({perspective.expert}) needs a credential."
                 )
-        for citation in self.citations.all():
+        for citation in parts["citations"]:
             if not (citation.source_name.strip() or citation.source_url.strip()):
                 problems.append(f"Citation {citation.position} needs a source.")
         if not self.bottom_line.strip():

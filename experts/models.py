@@ -85,6 +85,10 @@ class Perspective(models.Model):
         return f"{self.expert}: {self.quote[:60]}"
 
     def save(self, *args, **kwargs):
+        self.fill_defaults()
+        super().save(*args, **kwargs)
+
+    def fill_defaults(self):
+        """What saving fills in (the live publish checklist asks before saving)."""
         if not self.credential:
             self.credential = self.expert.credential
-        super().save(*args, **kwargs)

@@ -3,7 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,6 +194,8 @@ def test_an_article_without_a_lead_image_can_be_published():
 
 # The checklist as the editor types (static/articles/checklist.js asks this endpoint) ------
 
+WRITES = {"INSERT", "UPDATE", "DELETE"}
+
 
 def test_live_checklist_reflects_the_form_as_typed_without_saving_it(client):
     editor = make_staff("Editor")
@@ -205,7 +208,16 @@ def test_live_checklist_reflects_the_form_as_typed_without_saving_it(client):
     data = change_form_data(client, article)
     assert client.post(url, data).json() == {"problems": [], "complete": True}
     typed = data | {"brief": "x" * (BRIEF_MAX_LENGTH + 5), "bottom_line": ""}
-    problems = client.post(url, typed).json()["problems"]
+    with CaptureQueriesContext(connection) as queries:
+        problems = client.post(url, typed).json()["problems"]
+    # Checked in memory: no article row written per keystroke (the session's expiry moves
+    # on with every staff request, by design: STAFF_IDLE_MINUTES).
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].split()[0].upper() in WRITES and "django_session" not in q["sql"]
+    ]
+    assert not writes, writes
     assert problems == [
         f"Shorten the brief to {BRIEF_MAX_LENGTH} characters at most "
         f"(it has {BRIEF_MAX_LENGTH + 5}).",
@@ -238,3 +250,18 @@ def test_live_checklist_is_refused_to_who_may_not_edit(client):
     url = reverse("admin:articles_article_checklist", args=[article.pk])
     assert client.post(url, {"brief": "x"}).status_code == 403
     assert client.get(url).status_code == 405
+
+
+def test_live_checklist_counts_what_saving_fills_in(client):
+    # A perspective with no printed credential gets the expert's on save: no problem then.
+    article = complete_article()
+    client.force_login(make_staff("Editor"))
+    url = reverse("admin:articles_article_checklist", args=[article.pk])
+    data = change_form_data(client, article, **{"perspectives-0-credential": ""})
+    expert = article.perspectives.get().expert
+    assert expert.credential
+    assert client.post(url, data).json()["problems"] == []
+    type(expert).objects.filter(pk=expert.pk).update(credential="")
+    assert client.post(url, data).json()["problems"] == [
+        f"Perspective 1 ({expert}) needs a credential."
+    ]
