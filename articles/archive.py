@@ -179,7 +179,7 @@ NESTED = {
 USER_FIELDS_SKIPPED = "accounts: only username and names are archived"
 # Rows related to an article that are deliberately not archived, and why.
 NOT_ARCHIVED = {
-    "Autosave": "an editor's unsaved form, kept for a few days for that editor only",
+    "Autosave": "an editor's unsaved form, kept two weeks at most, for that editor only",
     "PreviewLink": "secret, expiring preview addresses: never valid in another database",
 }
 # Derived columns the database rebuilds from the content (PostgreSQL triggers): not archived.

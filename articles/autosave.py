@@ -12,6 +12,7 @@ new articles back. Saving the new article discards its autosave.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -31,6 +32,9 @@ NOT_CONTENT = {
 }
 # How many unsaved new articles the add page offers back, newest first.
 NEW_ARTICLE_OFFERS = 5
+# An autosave is for getting back to work after a crash, not an archive: older ones go
+# (an editor's own are cleared whenever they autosave again).
+KEEP_FOR = timedelta(days=14)
 
 
 class Autosave(models.Model):
@@ -61,6 +65,7 @@ class Autosave(models.Model):
 
     @classmethod
     def store(cls, user, article: Article, post) -> "Autosave":
+        cls.forget_old(user)
         autosave, _ = cls.objects.update_or_create(
             user=user,
             article=article,
@@ -71,6 +76,7 @@ class Autosave(models.Model):
     @classmethod
     def store_new(cls, user, draft_key: uuid.UUID, post) -> "Autosave":
         """Keep a new, never saved article's form under its draft key."""
+        cls.forget_old(user)
         autosave, _ = cls.objects.update_or_create(
             user=user,
             draft_key=draft_key,
@@ -87,10 +93,15 @@ class Autosave(models.Model):
 
     @classmethod
     def pending_new(cls, user) -> models.QuerySet:
-        """The user's unsaved new articles, newest first."""
-        return cls.objects.filter(user=user, article=None).order_by("-saved_at")[
-            :NEW_ARTICLE_OFFERS
-        ]
+        """The user's recent unsaved new articles, newest first."""
+        recent = cls.objects.filter(
+            user=user, article=None, saved_at__gte=timezone.now() - KEEP_FOR
+        )
+        return recent.order_by("-saved_at")[:NEW_ARTICLE_OFFERS]
+
+    @classmethod
+    def forget_old(cls, user) -> None:
+        cls.objects.filter(user=user, saved_at__lt=timezone.now() - KEEP_FOR).delete()
 
     @staticmethod
     def _content(post) -> dict:

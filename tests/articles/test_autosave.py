@@ -185,3 +185,22 @@ def test_an_autosave_belongs_to_an_article_or_a_draft_key_never_both(client):
     for fields in [{}, {"article": article, "draft_key": uuid.uuid4()}]:
         with pytest.raises(IntegrityError), transaction.atomic():
             Autosave.objects.create(user=user, data={}, **fields)
+
+
+def test_autosaves_older_than_two_weeks_are_neither_offered_nor_kept(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    editor = make_staff("Editor")
+    client.force_login(editor)
+    old = Autosave.objects.create(
+        user=editor,
+        draft_key=uuid.uuid4(),
+        data={"headline": ["A forgotten draft"]},
+        saved_at=timezone.now() - timedelta(days=15),
+    )
+    assert "A forgotten draft" not in client.get(ADD_URL).content.decode()
+    client.post(NEW_AUTOSAVE_URL, add_form_data(client, headline="Today's"))
+    assert not Autosave.objects.filter(pk=old.pk).exists()
+    assert Autosave.objects.get().headline == "Today's"
