@@ -104,10 +104,12 @@ def test_reader_searches_sees_highlights_filters_and_opens_a_result(page, articl
     ) not in ("rgba(0, 0, 0, 0)", "transparent")
 
     # A filter narrows them: only the World category, where the analysis article is.
+    page_search.locator("summary", has_text="Filters").click()  # folded away until wanted
     page_search.get_by_label("Category").select_option(label="World")
     with page.expect_navigation():
         page_search.get_by_role("button", name="Search").click()
     assert "category=world" in page.url
+    expect(page_search.locator("summary")).to_have_text("Filters (in use)")
     expect(count).to_contain_text("1 article for “cables”")
     expect(results).to_have_count(1)
 
