@@ -48,20 +48,22 @@ def test_reader_goes_from_the_front_page_to_an_article_and_through_its_topic(pag
     for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
         assert quote(canonical, safe="") in href
 
+    # Each step waits for the page it leads to (expect retries), never reads the old one.
     page.get_by_role("link", name=TOPIC, exact=True).click()
-    assert page.locator("h1").inner_text() == TOPIC
-    assert page.locator(".article-card").count() == 12
-    assert "Page 1 of 2" in page.get_by_role("navigation", name="Pages").inner_text()
+    expect(page.locator("h1")).to_have_text(TOPIC)
+    cards = page.locator(".article-card")
+    pages = page.get_by_role("navigation", name="Pages")
+    expect(cards).to_have_count(12)
+    expect(pages).to_contain_text("Page 1 of 2")
 
     page.get_by_role("link", name="Older").click()
-    assert "Page 2 of 2" in page.get_by_role("navigation", name="Pages").inner_text()
-    cards = page.locator(".article-card")
-    assert cards.count() == 2
-    assert "part 13" in cards.last.inner_text()  # the oldest comes last
+    expect(pages).to_contain_text("Page 2 of 2")
+    expect(cards).to_have_count(2)
+    expect(cards.last).to_contain_text("part 13")  # the oldest comes last
 
     page.get_by_role("link", name="Newer").click()
-    assert "Page 1 of 2" in page.get_by_role("navigation", name="Pages").inner_text()
-    assert article.headline in page.locator(".article-card").first.inner_text()
+    expect(pages).to_contain_text("Page 1 of 2")
+    expect(cards.first).to_contain_text(article.headline)
 
 
 def test_copy_link_button_puts_the_article_address_on_the_clipboard(new_context, article):
