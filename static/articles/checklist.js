@@ -71,9 +71,10 @@
     form.addEventListener("input", soon);
     form.addEventListener("change", soon);
     window.setInterval(check, POLL_MS);
-    // The page as rendered has the server's checklist already, unless it says "not checked".
-    if (panel.querySelector(".checklist-pending")) check();
-    else checked = snapshot();
+    // The page as rendered has the server's checklist already (or, on a new article, says
+    // "start writing"): the first check waits for the first change, so opening the form
+    // adds no request to the many it already makes.
+    checked = snapshot();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
