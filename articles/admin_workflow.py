@@ -318,11 +318,8 @@ class WorkflowAdminMixin:
             raise PermissionDenied
         return article
 
-    def _in_rollback(self, request, object_id, produce):
-        """
-        Save the form as it is on screen in a transaction that is rolled back, and return
-        `produce(article)` computed from it, or (None, errors) when the form is invalid.
-        """
+    def _posted_form(self, request, object_id):
+        """The article form bound to what is on screen, for a preview or a check (no save)."""
         obj = self._article_or_404(request, object_id) if object_id else None
         change = obj is not None
         allowed = (
@@ -332,6 +329,14 @@ class WorkflowAdminMixin:
             raise PermissionDenied
         form = self.get_form(request, obj, change=change)(request.POST, request.FILES, instance=obj)
         form.check_version = False
+        return form, change
+
+    def _in_rollback(self, request, object_id, produce):
+        """
+        Save the form as it is on screen in a transaction that is rolled back; return
+        (`produce(article)`, None), or (None, errors) when the form or an inline is invalid.
+        """
+        form, change = self._posted_form(request, object_id)
         try:
             with transaction.atomic():
                 if form.is_valid():
@@ -380,15 +385,7 @@ class WorkflowAdminMixin:
         """
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = self._article_or_404(request, object_id) if object_id else None
-        change = obj is not None
-        allowed = (
-            self.has_change_permission(request, obj) if change else self.has_add_permission(request)
-        )
-        if not allowed:
-            raise PermissionDenied
-        form = self.get_form(request, obj, change=change)(request.POST, request.FILES, instance=obj)
-        form.check_version = False
+        form, change = self._posted_form(request, object_id)
         if not form.is_valid():
             return _checklist_response(_form_error_lines([form.errors]))
         article = self.save_form(request, form, change=change)  # commit=False: not saved
