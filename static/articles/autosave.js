@@ -27,6 +27,11 @@
     // starting, widgets filling in) must not leave an autosave of an untouched page.
     form.addEventListener("input", function () { edited = true; });
     form.addEventListener("change", function () { edited = true; });
+    // The admin's "+" popups (an expert added in place) set their select with jQuery's
+    // trigger("change"), which only jQuery's own handlers hear.
+    if (window.django && window.django.jQuery) {
+      window.django.jQuery(form).on("change", function () { edited = true; });
+    }
     function userEdited() {
       if (edited) return true;
       var editors = window.tinymce && window.tinymce.get ? window.tinymce.get() : [];
