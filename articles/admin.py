@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from tinymce.widgets import TinyMCE
 
 from experts.admin import PerspectiveInline
+from images.models import delete_files, storage_reason
 
 from . import workflow
 from .admin_workflow import ArticleEditInlineMixin, CorrectionInline, WorkflowAdminMixin
@@ -212,7 +213,42 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             obj.editors_comment_by = request.user if obj.editors_comment else None
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        stored = self._store_social_image(request, obj, form)
+        try:
+            super().save_model(request, obj, form, change)
+        except BaseException:
+            if stored:
+                delete_files([stored])  # the article was not saved: neither is its image
+            raise
+
+    def _store_social_image(self, request, obj, form) -> str | None:
+        """
+        Store a newly uploaded share image before the article, so that a storage failure
+        (a full disk) costs the image, not the editor's text: the article is saved with
+        its previous share image and a warning says the new one was not stored.
+        Returns the stored name, or None.
+        """
+        field = obj.social_image
+        if "social_image" not in form.changed_data or not field or field._committed:
+            return None
+        try:
+            field.save(field.name, field.file, save=False)
+        except OSError as error:
+            previous = Article.objects.filter(pk=obj.pk).values(
+                "social_image", "social_image_width", "social_image_height"
+            )
+            previous = previous.first() or {}
+            obj.social_image_width = previous.get("social_image_width")
+            obj.social_image_height = previous.get("social_image_height")
+            obj.social_image = previous.get("social_image") or ""
+            self.message_user(
+                request,
+                f"The article was saved, but its new share image was not: {storage_reason(error)}. "
+                "Upload the image again later.",
+                messages.WARNING,
+            )
+            return None
+        return field.name
 
 
 @admin.register(Category)

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
+from newsroom.ratelimit import rate_limited
+
 from .models import Article, Author, Category, absolute_url
 
 FEED_LENGTH = 30
@@ -177,6 +179,7 @@ class AtomArticleFeed(ArticleFeed, Feed):
 FEEDS = {"rss": RssArticleFeed(), "atom": AtomArticleFeed()}
 
 
+@rate_limited("feeds")
 def feed_view(request, format: str, kind: str = "", slug: str = ""):
     """/feeds/rss/, /feeds/atom/, /feeds/<kind>/<slug>/<format>/ (kind: category, topic…)."""
     if format not in FEEDS:

@@ -393,9 +393,10 @@ class Article(models.Model):
                     alt=self.social_image_alt or self.headline,
                 )
             ]
-        if self.lead_image_id:
-            image = self.lead_image
-            shapes = [image.largest(kind) for kind in ("share", "16x9", "4x3", "1x1")]
+        image = self.lead_image if self.lead_image_id else None
+        shapes = [image.largest(kind) for kind in ("share", "16x9", "4x3", "1x1")] if image else []
+        # A lead image whose renditions could not be made gives way to the generated card.
+        if shapes and all(shapes):
             return [
                 ShareImage(
                     url=absolute_url(shape["url"]),

@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.ratelimit import rate_limited
+
 from .models import Article
 
 SIGNING_SALT = "articles.preview-link"
@@ -82,6 +84,7 @@ def render_preview(request, article: Article, **context) -> TemplateResponse:
     return response
 
 
+@rate_limited("preview")  # a secret token: guessing many is the abuse to stop
 def shared_preview(request, token: str):
     """A preview link opened by someone without an account: the article as saved now."""
     link = PreviewLink.for_token(token)

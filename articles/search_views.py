@@ -3,7 +3,10 @@
 import re
 
 from django import forms
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView
+
+from newsroom.ratelimit import rate_limited
 
 from .models import Article, Author, Category
 from .search import SearchText, search_engine
@@ -64,6 +67,8 @@ def _clean_parameters(query_dict) -> dict[str, str]:
     return {key: _CONTROL_CHARACTERS.sub("", value) for key, value in query_dict.items()}
 
 
+# Full-text queries are the most expensive public request: limited per client.
+@method_decorator(rate_limited("search"), name="dispatch")
 class SearchView(ForgivingPaginationMixin, ListView):
     template_name = "articles/search.html"
     context_object_name = "articles"
@@ -94,6 +99,12 @@ class SearchView(ForgivingPaginationMixin, ListView):
             "search": self.search,
             "filter_form": self.filter_form,
             "result_count": total,
+            # Only the newest matches are ranked (PostgresSearch.ranked_candidates): say so.
+            "more_results": bool(
+                self.search
+                and self.engine.ranked_candidates
+                and total >= self.engine.ranked_candidates
+            ),
             "experts": self.engine.experts(self.search) if first_page else [],
             "topics": self.engine.topics(self.search) if first_page else [],
             "suggestion": self.engine.suggest(self.search) if self.search and not total else None,

@@ -3,12 +3,15 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
-from .models import Image
+from .models import Image, ImageNotStored
 from .validation import ACCEPTED_FORMATS, CONTENT_TYPES
 
 
 class ImageAdminForm(forms.ModelForm):
     """The upload is checked by the model field's validator (images.validation), as anywhere."""
+
+    # Set by ImageAdmin when storing the image failed: the form is shown again with it.
+    not_stored = ""
 
     class Meta:
         model = Image
@@ -21,6 +24,12 @@ class ImageAdminForm(forms.ModelForm):
             "focal_x": forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 1}),
             "focal_y": forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 1}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.not_stored:
+            raise forms.ValidationError(self.not_stored, code="not_stored")
+        return cleaned
 
 
 @admin.register(Image)
@@ -49,6 +58,23 @@ class ImageAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["images/admin.css"]}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ImageNotStored as problem:
+            # A full disk, a failing storage or Pillow: the save was rolled back and its
+            # files deleted (Image.save). Show the form again as sent, with the reason;
+            # its text fields keep what the editor typed.
+            request.image_not_stored = str(problem)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        problem = getattr(request, "image_not_stored", "")
+        if problem:
+            form = type(form.__name__, (form,), {"not_stored": problem})
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -9,6 +9,7 @@ storage what exists. An image in use cannot be deleted: every foreign key to
 it is PROTECT, and `delete()` says where it is used.
 """
 
+import errno
 import logging
 import secrets
 from pathlib import PurePath
@@ -22,6 +23,7 @@ from django.db.models import Q
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image as PILImage
 
 from articles.models import not_blank
 
@@ -47,6 +49,40 @@ def validate_upload(value) -> None:
 
 class ImageInUse(ProtectedError):
     """Deleting an image that an article, section or person still shows."""
+
+
+class ImageNotStored(Exception):
+    """
+    Storing an image or making its renditions failed. Nothing of that save remains: the
+    row is rolled back, and the files it had written (the original, the renditions made
+    so far) are deleted again. The message says what happened in an editor's words.
+    """
+
+
+# What Pillow raises for a picture it cannot process, besides OSError (truncated data).
+PROCESSING_ERRORS = (OSError, ValueError, SyntaxError, MemoryError, PILImage.DecompressionBombError)
+
+
+def storage_reason(error: BaseException | None) -> str:
+    """Why the storage failed, in an editor's words."""
+    if getattr(error, "errno", None) == errno.ENOSPC:
+        return "the media storage is full (no space left on device)"
+    return f"the media storage refused the file ({error or 'unknown error'})"
+
+
+def storage_problem(error: BaseException | None) -> str:
+    return (
+        f"The image could not be stored: {storage_reason(error)}. Nothing was saved. "
+        "Try again later, or ask whoever runs the site to look at the media storage."
+    )
+
+
+def processing_problem(error: BaseException) -> str:
+    detail = str(error) or type(error).__name__
+    return (
+        f"The picture could not be processed ({detail}), so its sizes and crops were not "
+        "made and nothing was saved. Export the picture again and upload the new file."
+    )
 
 
 class ImageQuerySet(models.QuerySet):
@@ -128,10 +164,24 @@ class Image(models.Model):
         return f"{self.alt_text[:80]} ({self.width}×{self.height})"
 
     def save(self, *args, **kwargs):
-        old_files = self._replace_upload()
-        super().save(*args, **kwargs)
-        if self.renditions.get("key") != self.current_rendition_key():
-            self.generate_renditions()
+        uploading = bool(self.file) and not getattr(self.file, "_committed", True)
+        try:
+            old_files = self._replace_upload()
+        except PROCESSING_ERRORS as error:
+            raise ImageNotStored(processing_problem(error)) from error
+        try:
+            # One unit with the files: if the renditions fail, the row goes too.
+            with transaction.atomic():
+                try:
+                    super().save(*args, **kwargs)  # stores a new original
+                except OSError as error:
+                    raise ImageNotStored(storage_problem(error)) from error
+                if self.renditions.get("key") != self.current_rendition_key():
+                    self.generate_renditions()
+        except ImageNotStored:
+            if uploading and getattr(self.file, "_committed", False) and self.file.name:
+                delete_files([self.file.name])  # the original this save stored
+            raise
         if old_files:
             names = [name for name in old_files if name]
             transaction.on_commit(lambda: delete_files(names))
@@ -178,14 +228,19 @@ class Image(models.Model):
         storage = storage or default_storage
         key = self.current_rendition_key()
         stale = [name for name in self.rendition_names() if key not in name]
-        with self.file.open("rb") as source:
-            files = rendition_specs.make_renditions(
-                source,
-                focal_x=self.focal_x,
-                focal_y=self.focal_y,
-                folder=rendition_specs.rendition_folder(self.pk, key),
-                storage=storage,
-            )
+        try:
+            with self.file.open("rb") as source:
+                files = rendition_specs.make_renditions(
+                    source,
+                    focal_x=self.focal_x,
+                    focal_y=self.focal_y,
+                    folder=rendition_specs.rendition_folder(self.pk, key),
+                    storage=storage,
+                )
+        except rendition_specs.StorageFailed as failure:
+            raise ImageNotStored(storage_problem(failure.__cause__)) from failure
+        except PROCESSING_ERRORS as error:  # a corrupt or unreadable original, Pillow failing
+            raise ImageNotStored(processing_problem(error)) from error
         self.renditions = {"key": key, "files": files}
         Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
         if stale:
@@ -201,16 +256,25 @@ class Image(models.Model):
         if self.renditions.get("key") != self.current_rendition_key():
             # A fallback only (an image saved before renditions existed, or a failed run).
             logger.warning("Image %s had no current renditions; making them now.", self.pk)
-            self.generate_renditions()
+            try:
+                self.generate_renditions()
+            except ImageNotStored:
+                # A page must not fail for a picture: it is left out, and the log says why.
+                logger.exception("Image %s: renditions could not be made", self.pk)
+                return {}
         return rendition_specs.choose(self.renditions["files"], kind)
 
-    def largest(self, kind: str, extension: str = "jpg") -> dict:
+    def largest(self, kind: str, extension: str = "jpg") -> dict | None:
         """
         The largest rendition of `kind` as {"url", "width", "height"}: for social cards
         ("share", 1200 × 630) and structured data ("16x9", "4x3", "1x1"). The URL is the
-        storage's: relative (/media/…) on the local disk, so join it to SITE_URL.
+        storage's: relative (/media/…) on the local disk, so join it to SITE_URL. None when
+        the renditions could not be made (see renditions_of).
         """
-        entry = self.renditions_of(kind)[extension][-1]
+        entries = self.renditions_of(kind).get(extension)
+        if not entries:
+            return None
+        entry = entries[-1]
         return {
             "url": default_storage.url(entry["name"]),
             "width": entry["width"],

@@ -16,6 +16,7 @@ wider than the source.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -23,6 +24,8 @@ from PIL import Image as PILImage
 from PIL import ImageOps
 
 from .validation import encode
+
+logger = logging.getLogger(__name__)
 
 # Bump when the specs or the encoding change, so every image gets new names.
 RENDITION_VERSION = 1
@@ -87,24 +90,45 @@ def target_sizes(box_w: int, box_h: int, kind: Kind) -> list[tuple[int, int]]:
     return [(w, max(1, round(w * box_h / box_w))) for w in widths]
 
 
+class StorageFailed(Exception):
+    """The storage refused to write a rendition (a full disk, a permission, a network store)."""
+
+
 def make_renditions(source, *, focal_x: float, focal_y: float, folder: str, storage) -> dict:
     """
     Make every rendition of the picture in `source` (a file object) and store it.
 
     Returns {"kind-width.ext": {"name", "width", "height"}}; files are saved under
-    `folder`, replacing any left there by an earlier, interrupted run.
+    `folder`, replacing any left there by an earlier, interrupted run. All or nothing:
+    when Pillow or the storage fails part-way, the renditions this call stored are
+    deleted again before the error goes on (a storage failure as StorageFailed).
     """
     files = {}
-    for label, resized in _resized_pictures(source, focal_x, focal_y):
-        for kind_format in KINDS[label].formats:
-            extension = EXTENSIONS[kind_format]
-            filename = f"{label}-{resized.width}.{extension}"
-            data = encode(resized, kind_format, quality=80, icc_profile=resized.icc_profile)
-            name = f"{folder}/{filename}"
-            if storage.exists(name):
-                storage.delete(name)
-            stored = storage.save(name, ContentFile(data))
-            files[filename] = {"name": stored, "width": resized.width, "height": resized.height}
+    try:
+        for label, resized in _resized_pictures(source, focal_x, focal_y):
+            for kind_format in KINDS[label].formats:
+                extension = EXTENSIONS[kind_format]
+                filename = f"{label}-{resized.width}.{extension}"
+                data = encode(resized, kind_format, quality=80, icc_profile=resized.icc_profile)
+                name = f"{folder}/{filename}"
+                try:
+                    if storage.exists(name):
+                        storage.delete(name)
+                    stored = storage.save(name, ContentFile(data))
+                except OSError as error:
+                    raise StorageFailed(error) from error
+                files[filename] = {
+                    "name": stored,
+                    "width": resized.width,
+                    "height": resized.height,
+                }
+    except BaseException:
+        for entry in files.values():
+            try:
+                storage.delete(entry["name"])
+            except Exception:  # the storage is failing: the error on its way out says why
+                logger.exception("Could not remove the partial rendition %s", entry["name"])
+        raise
     return files
 
 

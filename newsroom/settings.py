@@ -163,7 +163,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missi
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The local disk, removing a partly written file when a write fails (a full disk).
+    "default": {"BACKEND": "images.storage.MediaStorage"},
     "staticfiles": {
         # Hashed, compressed file names in production; plain files while developing.
         "BACKEND": (
@@ -298,6 +299,14 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # TRUSTED_PROXY_COUNT says how many of them sit in front of the app.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+
+# Public rate limits per client address (newsroom/ratelimit.py), "requests/seconds" or "off":
+# searches, preview links (secret tokens: guessing them is the abuse) and feeds.
+RATE_LIMITS = {
+    "search": os.environ.get("RATE_LIMIT_SEARCH", "30/60"),
+    "preview": os.environ.get("RATE_LIMIT_PREVIEW", "20/60"),
+    "feeds": os.environ.get("RATE_LIMIT_FEEDS", "120/60"),
+}
 AXES_ALLOWED_CORS_ORIGINS = SITE_URL  # only for the JSON lockout answer to XHR sign-ins
 
 # Production hardening: on with NEWSROOM_PRODUCTION=1, and `check --deploy` stays silent.

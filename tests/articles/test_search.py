@@ -286,3 +286,75 @@ def test_suggestion_respells_from_headlines_topics_and_experts():
 def test_suggestion_never_comes_from_a_draft():
     make_article(headline="Hypersonic missiles", status=Article.Status.DRAFT)
     assert search_engine().suggest(SearchText.from_input("hypersonik")) is None
+
+
+# The bound on ranking (PostgresSearch.ranked_candidates) --------------------------------
+
+
+@pytest.mark.postgres
+def test_only_the_newest_matches_are_ranked_and_within_them_relevance_decides(monkeypatch):
+    monkeypatch.setattr(PostgresSearch, "ranked_candidates", 3)
+    now = timezone.now()
+    # The oldest match has the word in its headline: outside the newest three, not shown.
+    oldest = make_article(headline="Cobalt", published_at=now - timedelta(days=40))
+    newest_body, older_body, oldest_body = (
+        make_article(headline=f"Mines {n}", brief="Cobalt.", published_at=now - timedelta(days=n))
+        for n in (1, 3, 4)
+    )
+    headline_match = make_article(headline="Cobalt prices", published_at=now - timedelta(days=2))
+    results = found("cobalt")
+    assert oldest not in results and oldest_body not in results
+    # Ranked by relevance within the newest three: the headline match first, though older.
+    assert results == [headline_match, newest_body, older_body]
+
+
+@pytest.mark.postgres
+def test_precise_queries_rank_every_match(monkeypatch):
+    monkeypatch.setattr(PostgresSearch, "ranked_candidates", 3)
+    articles = [make_article(headline=f"Lithium story {n}") for n in range(3)]
+    assert sorted(found("lithium"), key=lambda a: a.pk) == articles
+
+
+@pytest.mark.postgres
+def test_search_page_says_when_only_the_newest_matches_are_shown(client, monkeypatch):
+    monkeypatch.setattr(PostgresSearch, "ranked_candidates", 2)
+    for n in range(4):
+        make_article(headline=f"Nickel {n}")
+    html = client.get("/search/", {"q": "nickel"}).content.decode()
+    assert "2+ articles for “nickel”: the 2 most recent, most relevant first" in html
+    html = client.get("/search/", {"q": "nickel 3"}).content.decode()
+    assert "1 article for “nickel 3”" in html
+
+
+@pytest.mark.postgres
+def test_ranking_reads_a_bounded_candidate_set_found_through_the_gin_index():
+    """The plan's shape: GIN index → newest N (a Limit) → rank → first page (a Limit)."""
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            headline=f"{'Uranium' if n % 50 == 0 else 'Copper'} story {n}",
+            slug=f"story-{n}",
+            brief="What the article argues.",
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(hours=n + 1),
+        )
+        for n in range(1000)
+    )
+    queryset = search_engine().search(
+        Article.objects.published().for_cards(), SearchText.from_input("uranium")
+    )[:20]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # As in production after a while: fresh statistics, new rows moved into the index
+        # proper (GIN's fast-update list holds them at first).
+        cursor.execute("ANALYZE articles_article")
+        cursor.execute("SELECT gin_clean_pending_list('articles_article_search_gin')")
+        # A thousand short rows are cheaper to read whole; 100,000 real ones are not.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "articles_article_search_gin" in plan, plan
+    limits = [line for line in plan.splitlines() if line.strip().startswith(("Limit", "->  Limit"))]
+    # The outer one for the page, the inner one bounding what ts_rank reads.
+    assert len(limits) == 2, plan
+    assert f"LIMIT {PostgresSearch.ranked_candidates}" in sql

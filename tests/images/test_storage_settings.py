@@ -33,7 +33,7 @@ def storage_with(**env) -> dict:
 
 def test_the_local_file_system_is_the_default():
     probe = storage_with()
-    assert probe["class"] == "FileSystemStorage"
+    assert probe["class"] == "MediaStorage"  # a FileSystemStorage (images/storage.py)
     assert probe["url"] == "/media/images/renditions/1/k/full-640.webp"
 
 

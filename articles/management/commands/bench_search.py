@@ -107,8 +107,8 @@ class Command(BaseCommand):
                 f"database whose name contains 'bench' (this is {connection.vendor} {name!r}). "
                 f"Use `make bench-search`."
             )
-        self.seed = options["seed"]
-        self.rng = random.Random(self.seed)
+        self.random_seed = options["seed"]
+        self.rng = random.Random(self.random_seed)
         total = options["articles"]
         if options["reseed"] or Article.objects.count() != total:
             self.seed(total)
@@ -215,6 +215,12 @@ class Command(BaseCommand):
                     published if n % 50 else None,
                     published,
                     published,
+                    published,
+                    1,
+                    "",
+                    "",
+                    "",
+                    "",
                 )
             )
             bylines.append((n, n, rng.randint(1, 50), 1))
@@ -241,7 +247,8 @@ class Command(BaseCommand):
             "articles_article",
             ["id", "uuid", "headline", "slug", "brief", "category_id", "looking_ahead_intro"]
             + ["bottom_line", "editors_comment", "status", "published_at", "created_at"]
-            + ["updated_at"],
+            + ["updated_at", "modified_at", "version", "social_title", "social_description"]
+            + ["social_image", "social_image_alt"],
             articles,
         )
         copy_rows(cursor, "articles_byline", ["id", "article_id", "author_id", "position"], bylines)
@@ -292,7 +299,7 @@ class Command(BaseCommand):
         # The same vocabulary the seed drew from (it depends on --seed), without stop words.
         words = [
             w
-            for w in vocabulary(random.Random(self.seed))
+            for w in vocabulary(random.Random(self.random_seed))
             if len(w) >= 6 and w not in LONG_STOP_WORDS
         ]
         return [
