@@ -74,3 +74,34 @@ def make_hostile_article(vectors: list[str], number: int, editor) -> Article:
         WatchItem.objects.create(article=article, position=position, text=vector)
         article.topics.add(f"{vector[:90]} {number}-{position}")
     return article
+
+
+def hostile_import_text(vectors: list[str], number: int) -> str:
+    """A plain-text article (articles/plaintext.py's shape) with `vectors` in every part."""
+    # One line each: the importer reads line by line, so a vector is never split.
+    joined = " ".join(vectors)
+    lines = [
+        joined,
+        "",
+        f"By {vectors[0][:100]} and Imported Writer {number}",
+        "2025-12-03",
+        f"Category: {vectors[-1][:60]} {number}",
+        "Brief",
+        joined,
+        f"## {vectors[0][:150]}",  # a marked heading: any text may be one
+        *vectors,
+        "Expert Perspectives",
+        *[f'Hostile Expert {number}-{n}, {v[:150]}: "{v}"' for n, v in enumerate(vectors)],
+        "Data & Evidence",
+        *[f"- {v} (Source: {v[:80]}, https://example.org/source)" for v in vectors],
+        "Looking Ahead",
+        joined,
+        *[f"- {v}" for v in vectors],
+        "The Bottom Line",
+        joined,
+        "Topics",
+        ", ".join(f"{v[:80]} {number}" for v in vectors),
+        "Editor's Comments",
+        joined,
+    ]
+    return "\n".join(lines) + "\n"
