@@ -7,7 +7,8 @@ Editors upload the hostile files in Chromium, through the real admin form, with 
 file names too (and one file the importer refuses, whose error quotes it); the results
 page is audited. The imported articles are then published, given hostile pictures as lead
 image, section images and portraits, and their pages audited with the CSP switched off
-in the browser, so escaping alone must hold. Each page carries a whole group of vectors.
+in the browser, so escaping alone must hold. Each page carries a whole group of vectors,
+and the site settings' handles and profile links carry more.
 """
 
 import re
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from articles.models import Article, Section
 from images.models import Image
+from site_settings.models import SiteSettings
 from tests.browser.csp import sign_in
 from tests.browser.test_xss_corpus import DOM_AUDIT, visit
 from tests.images.pictures import jpeg, upload
@@ -101,6 +103,19 @@ def test_import_files_and_image_fields_run_no_vector(new_context, live_server):
             perspective.expert.portrait = image
             perspective.expert.save()
 
+    # The site settings' other text fields too (written directly, past the form's checks):
+    # the X handle reaches every page's <meta>, the profile links the JSON-LD's sameAs.
+    SiteSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "site_name": groups[1][0][:120],
+            "x_handle": groups[2][0][:50],
+            "bluesky_handle": groups[3][0][:100],
+            "facebook_url": groups[4][0][:200],
+            "linkedin_url": "javascript:alert(1)",
+            "mastodon_url": groups[5][0][:200],
+        },
+    )
     visited = 1
     for article in imported:
         paths = [
@@ -118,6 +133,8 @@ def test_import_files_and_image_fields_run_no_vector(new_context, live_server):
             article.lead_image.alt_text
         )
         assert page.locator("figure.lead-image figcaption .credit").count() == 1
+        handle = page.locator("meta[name='twitter:site']").get_attribute("content")
+        assert handle == "@" + groups[2][0][:50]
     for path in ["/", imported[0].category.get_absolute_url()]:
         problems += visit(page, path, dialogs)
         visited += 1
