@@ -213,8 +213,9 @@ class PostgresSearch(BaseSearch):
     # kilobytes, kept out of line in TOAST and compressed), so ranking every article that
     # holds a common word, 35,000 of 100,000 in the benchmark, took seconds. Instead the
     # GIN index finds the matches, and only the newest `ranked_candidates` of them, picked
-    # by published_at, which needs no vector (a LIMITed subquery), are ranked by relevance
-    # and paginated. A query with fewer matches than that, which is any precise query, is
+    # by published_at, which needs no vector (`candidates()`, a LIMITed query run once per
+    # search: the page and its count both use its list), are ranked by relevance and
+    # paginated. A query with fewer matches than that, which is any precise query, is
     # ranked whole and exactly as before; a broad one shows the most relevant of its most
     # recent matches, which suits a news archive, and the date filters (applied before the
     # cut) reach older ones. The page says "500+" rather than counting every match.
@@ -237,11 +238,9 @@ class PostgresSearch(BaseSearch):
             output_field=FloatField(),
         )
         recency = Value(1.0) / (Value(1.0) + age_in_days / Value(365.0 * self.RECENCY_YEARS))
-        candidates = (
-            self.filter(articles, search)
-            .order_by("-published_at", "-pk")
-            .values("pk")[: self.ranked_candidates]
-        )
+        # A list, not a subquery: PostgreSQL would otherwise find the candidates twice,
+        # for the page and again for its count.
+        candidates = list(self.candidates(articles, search))
         return (
             articles.filter(pk__in=candidates)
             .annotate(
@@ -260,6 +259,11 @@ class PostgresSearch(BaseSearch):
             )
             .order_by("-rank", "-published_at", "-pk")
         )
+
+    def candidates(self, articles, search) -> QuerySet:
+        """The ids of the matches that get ranked: the newest `ranked_candidates` of them."""
+        matches = self.filter(articles, search).order_by("-published_at", "-pk")
+        return matches.values_list("pk", flat=True)[: self.ranked_candidates]
 
     @staticmethod
     def _snippet_document():
