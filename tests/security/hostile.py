@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from articles.corrections import Correction
 from articles.models import Article, Author, Byline, Category, Citation, Section, WatchItem
 from experts.models import Expert, Perspective
 
@@ -47,9 +48,14 @@ def make_hostile_article(vectors: list[str], number: int, editor) -> Article:
         bottom_line=joined,
         editors_comment=joined,
         editors_comment_by=editor,
+        # What social networks and search engines read: <meta> tags and JSON-LD.
+        social_title=" ".join(vectors)[:150],
+        social_description=" ".join(vectors)[:300],
         status=Article.Status.PUBLISHED,
         published_at=timezone.now() - timedelta(hours=number + 1),
     )
+    # A correction notice, shown on the article page.
+    Correction.objects.create(article=article, text=joined, created_by=editor)
     for position, vector in enumerate(vectors, start=1):
         author = Author.objects.create(name=vector[:120], bio=vector)
         Byline.objects.create(article=article, author=author, position=position)
