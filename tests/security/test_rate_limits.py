@@ -1,5 +1,7 @@
 """Public rate limits (newsroom/ratelimit.py): search, preview links and feeds, per client."""
 
+import os
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -132,3 +134,30 @@ def test_client_addresses_are_not_kept_in_cache_keys(limits, monkeypatch):
     monkeypatch.setattr(ratelimit.cache, "add", add)
     client_at("203.0.113.7").get("/search/", {"q": "x"})
     assert keys and not any("203.0.113.7" in key for key in keys)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_REDIS_URL"),
+    reason="set TEST_REDIS_URL=redis://127.0.0.1:6379/N to count in a real Redis",
+)
+def test_counts_are_shared_through_redis_as_in_production(limits):
+    """The count lives in Redis, where every worker and server reads the same one."""
+    from django.core.cache.backends.redis import RedisCache
+
+    location = os.environ["TEST_REDIS_URL"]
+    limits.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": location, "KEY_PREFIX": f"ratelimit-test-{os.getpid()}"}
+    }  # fmt: skip
+    from django.core.cache import cache
+
+    try:
+        reader = client_at("203.0.113.7")
+        statuses = [reader.get("/search/", {"q": "x"}).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        other_worker = RedisCache(location, {"KEY_PREFIX": f"ratelimit-test-{os.getpid()}"})
+        keys = other_worker._cache.get_client().keys("*ratelimit:search:*")
+        assert len(keys) == 1
+        assert int(other_worker._cache.get_client().get(keys[0])) == 4
+    finally:
+        cache.clear()
