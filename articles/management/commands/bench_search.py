@@ -22,9 +22,11 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import NOT_PROVIDED, CharField, TextField
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
@@ -84,10 +86,40 @@ class TextMaker:
         return text[:1].upper() + text[1:] + "."
 
 
+def column_defaults(table: str, columns: list[str]) -> tuple[list[str], tuple]:
+    """
+    The NOT NULL columns of `table` that `columns` leaves out, with their model defaults.
+
+    COPY does not apply Django's defaults, so a column added to a model later (a new
+    required field with a default) would make the seed fail; this fills it the way
+    Model.save() would.
+    """
+    model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+    if model is None:
+        return [], ()
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or field.primary_key:
+            continue
+        if field.db_default is not NOT_PROVIDED:
+            continue  # the database fills it
+        if field.has_default():
+            value = field.get_default()
+        elif field.blank and isinstance(field, CharField | TextField):
+            value = ""
+        else:
+            continue  # COPY will say which column it needs
+        names.append(field.column)
+        values.append(field.get_db_prep_save(value, connection))
+    return names, tuple(values)
+
+
 def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    extra_columns, extra_values = column_defaults(table, columns)
+    all_columns = ", ".join([*columns, *extra_columns])
+    with cursor.copy(f"COPY {table} ({all_columns}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *extra_values))
 
 
 class Command(BaseCommand):
