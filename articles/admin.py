@@ -213,24 +213,26 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             obj.editors_comment_by = request.user if obj.editors_comment else None
         if not change:
             obj.created_by = request.user
-        stored = self._store_social_image(request, obj, form)
+        stored, image_problem = self._store_social_image(obj, form)
         try:
             super().save_model(request, obj, form, change)
         except BaseException:
             if stored:
                 delete_files([stored])  # the article was not saved: neither is its image
             raise
+        if image_problem:
+            self.message_user(request, image_problem, messages.WARNING)
 
-    def _store_social_image(self, request, obj, form) -> str | None:
+    def _store_social_image(self, obj, form) -> tuple[str | None, str]:
         """
         Store a newly uploaded share image before the article, so that a storage failure
-        (a full disk) costs the image, not the editor's text: the article is saved with
-        its previous share image and a warning says the new one was not stored.
-        Returns the stored name, or None.
+        (a full disk) costs the image, not the editor's text: the article is then saved
+        with its previous share image, and a warning says the new one was not stored.
+        Returns (the stored name or None, the warning or "").
         """
         field = obj.social_image
         if "social_image" not in form.changed_data or not field or field._committed:
-            return None
+            return None, ""
         try:
             field.save(field.name, field.file, save=False)
         except OSError as error:
@@ -241,14 +243,11 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             obj.social_image_width = previous.get("social_image_width")
             obj.social_image_height = previous.get("social_image_height")
             obj.social_image = previous.get("social_image") or ""
-            self.message_user(
-                request,
-                f"The article was saved, but its new share image was not: {storage_reason(error)}. "
-                "Upload the image again later.",
-                messages.WARNING,
+            return None, (
+                "The article was saved, but its new share image was not: "
+                f"{storage_reason(error)}. Upload the image again later."
             )
-            return None
-        return field.name
+        return field.name, ""
 
 
 @admin.register(Category)

@@ -178,7 +178,7 @@ class Image(models.Model):
                     raise ImageNotStored(storage_problem(error)) from error
                 if self.renditions.get("key") != self.current_rendition_key():
                     self.generate_renditions()
-        except ImageNotStored:
+        except BaseException:  # this, or the database failing after the file was stored
             if uploading and getattr(self.file, "_committed", False) and self.file.name:
                 delete_files([self.file.name])  # the original this save stored
             raise

@@ -8,6 +8,7 @@ import errno
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import OperationalError
 from PIL import Image as PILImage
 
 from articles.models import Article
@@ -200,3 +201,13 @@ def test_a_full_disk_costs_the_share_image_not_the_article_text(client, editor, 
     assert not article.social_image
     assert stored_files() == []
     assert Article.objects.count() == 1
+
+
+def test_a_database_failure_after_the_original_was_stored_leaves_no_file(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Image, "_do_insert", refuse)  # after the file field stored the file
+    with pytest.raises(OperationalError):  # the outage page's business (newsroom/resilience)
+        make_image()
+    assert stored_files() == []
