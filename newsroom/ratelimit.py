@@ -10,6 +10,9 @@ production, so every worker and server shares the count; the in-process cache ot
 Past the limit the client gets 429 Too Many Requests, a Retry-After header and a short
 page saying when to come back.
 
+Fixed windows (one INCR per request) are cheap and enough against abuse; their one
+softness is that a client can send up to twice the limit across a window's edge.
+
 Limits are "requests/seconds" in settings.RATE_LIMITS, each read from the environment
 (RATE_LIMIT_SEARCH and so on); "off" switches one off. The proxy in front (nginx's
 `limit_req`) is the first line against floods; this one keeps working without it, and
