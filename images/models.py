@@ -254,6 +254,8 @@ class Image(models.Model):
         if kind not in rendition_specs.KINDS:
             raise ValueError(f"Unknown rendition kind {kind!r}")
         if self.renditions.get("key") != self.current_rendition_key():
+            if getattr(self, "_renditions_failed", False):
+                return {}  # tried once for this page already
             # A fallback only (an image saved before renditions existed, or a failed run).
             logger.warning("Image %s had no current renditions; making them now.", self.pk)
             try:
@@ -261,6 +263,7 @@ class Image(models.Model):
             except ImageNotStored:
                 # A page must not fail for a picture: it is left out, and the log says why.
                 logger.exception("Image %s: renditions could not be made", self.pk)
+                self._renditions_failed = True
                 return {}
         return rendition_specs.choose(self.renditions["files"], kind)
 

@@ -172,7 +172,8 @@ def test_a_page_with_a_picture_that_cannot_be_made_still_answers(client, caplog)
     Image.objects.filter(pk=image.pk).update(renditions={})  # renditions lost, say
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
-    assert "renditions could not be made" in caplog.text
+    # Tried once per picture on the page, not once per size and format.
+    assert 1 <= caplog.text.count("renditions could not be made") <= 2
     # Share images fall back to the generated card.
     assert "/share/" in response.content.decode()
 
