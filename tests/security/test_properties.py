@@ -147,3 +147,37 @@ def test_listing_pages_answer_any_query_string_with_a_page(page, junk):
         response = client.get(path, {"page": page, **junk})
         assert response.status_code == 200, (path, page, junk)
         assert b"<script>alert(1)</script>" not in response.content
+
+
+SEARCH_TEXT = st.one_of(
+    st.text(max_size=80),
+    st.text(alphabet="\"-'\\&|!():*<> orOR\x00\t", max_size=30),  # the query syntax's edges
+    st.sampled_from(load_vectors()),
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    q=SEARCH_TEXT,
+    filters=st.dictionaries(
+        st.sampled_from(["category", "topic", "author", "published_from", "published_to",
+                         "page"]),
+        QUERY_VALUES,
+        max_size=4,
+    ),
+)  # fmt: skip
+@example(q='"unbalanced -"" or or -', filters={"published_from": "2025-13-45"})
+@example(q="\x00\x00", filters={"page": "-1"})
+def test_the_search_page_answers_any_query_and_filters_with_a_page(q, filters):
+    from django.test import override_settings
+
+    from tests.factories import make_article
+
+    make_article(headline="Undersea cables and energy security")
+    with override_settings(RATE_LIMITS={}):
+        response = Client().get("/search/", {"q": q, **filters})
+    assert response.status_code == 200, (q, filters)
+    assert b"<script>alert(1)</script>" not in response.content
