@@ -32,6 +32,7 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
+    SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
@@ -211,16 +212,21 @@ class PostgresSearch(BaseSearch):
     RECENCY_YEARS = 5
     # Ranking is bounded by design. ts_rank reads each match's whole search vector (a few
     # kilobytes, kept out of line in TOAST and compressed), so ranking every article that
-    # holds a common word, 35,000 of 100,000 in the benchmark, took seconds. Instead the
-    # GIN index finds the matches, and only the newest `ranked_candidates` of them, picked
-    # by published_at, which needs no vector (`candidates()`, a LIMITed query run once per
-    # search: the page and its count both use its list), are ranked by relevance and
-    # paginated. A query with fewer matches than that, which is any precise query, is
-    # ranked whole and exactly as before; a broad one shows the most relevant of its most
-    # recent matches, which suits a news archive, and the date filters (applied before the
-    # cut) reach older ones. The page says "500+" rather than counting every match.
-    # tests/articles/test_search.py checks the bound and the plan's shape.
+    # holds a common word, 35,000 of 100,000 in the benchmark, took seconds. Instead only
+    # a bounded set of candidates is ranked by relevance and paginated (`candidates()`,
+    # one query per search whose list the page and its count both use):
+    # - the newest `ranked_candidates` matches, found through the GIN index and picked by
+    #   published_at, which needs no vector;
+    # - and the newest `headline_candidates` articles whose headline alone matches,
+    #   however old, through an index on the headline (migration 0007): the strongest
+    #   matches of all, which ranking puts first.
+    # A query with fewer matches than that, which is any precise query, is ranked whole
+    # and exactly as before; a broad one shows the most relevant of its recent matches and
+    # of its headline matches, and the date filters (applied before the cut) reach older
+    # ones. The page says "500+" rather than counting every match.
+    # tests/articles/test_search.py checks the bound and the plans' shape.
     ranked_candidates = 500
+    headline_candidates = 100
 
     def _query(self, search: SearchText) -> SearchQuery:
         return SearchQuery(search.text, search_type="websearch", config=SEARCH_CONFIG)
@@ -261,9 +267,31 @@ class PostgresSearch(BaseSearch):
         )
 
     def candidates(self, articles, search) -> QuerySet:
-        """The ids of the matches that get ranked: the newest `ranked_candidates` of them."""
-        matches = self.filter(articles, search).order_by("-published_at", "-pk")
-        return matches.values_list("pk", flat=True)[: self.ranked_candidates]
+        """The ids of the matches that get ranked (see `ranked_candidates`): one query."""
+        newest = self.filter(articles, search).order_by("-published_at", "-pk")
+        newest = newest.values_list("pk", flat=True)[: self.ranked_candidates]
+        if not search:
+            return newest
+        query = self._query(search)
+        in_headline = articles.alias(headline_vector=self.headline_vector()).filter(
+            headline_vector=query
+        )
+        if parse_query(search.text).excluded:
+            # "-word" may be in the body although not in the headline: check the article.
+            # Without exclusions a headline that matches means the article does.
+            in_headline = in_headline.filter(search_vector=query)
+        in_headline = in_headline.order_by("-published_at", "-pk")
+        in_headline = in_headline.values_list("pk", flat=True)[: self.headline_candidates]
+        return newest.union(in_headline).order_by()
+
+    @staticmethod
+    def headline_vector() -> Func:
+        """The headline's own vector: exactly the expression indexed by migration 0007."""
+        return Func(
+            F("headline"),
+            template=f"to_tsvector('{SEARCH_CONFIG}'::regconfig, %(expressions)s)",
+            output_field=SearchVectorField(),
+        )
 
     @staticmethod
     def _snippet_document():

@@ -99,7 +99,7 @@ class SearchView(ForgivingPaginationMixin, ListView):
             "search": self.search,
             "filter_form": self.filter_form,
             "result_count": total,
-            # Only the newest matches are ranked (PostgresSearch.ranked_candidates): say so.
+            # Only a bounded set of matches is ranked (PostgresSearch.candidates): say so.
             "more_results": bool(
                 self.search
                 and self.engine.ranked_candidates

@@ -292,20 +292,42 @@ def test_suggestion_never_comes_from_a_draft():
 
 
 @pytest.mark.postgres
-def test_only_the_newest_matches_are_ranked_and_within_them_relevance_decides(monkeypatch):
+def test_ranked_are_the_newest_matches_and_the_newest_headline_matches(monkeypatch):
     monkeypatch.setattr(PostgresSearch, "ranked_candidates", 3)
+    monkeypatch.setattr(PostgresSearch, "headline_candidates", 2)
     now = timezone.now()
-    # The oldest match has the word in its headline: outside the newest three, not shown.
-    oldest = make_article(headline="Cobalt", published_at=now - timedelta(days=40))
+
+    def written(days_ago, headline, brief="Plain."):
+        return make_article(headline=headline, brief=brief, published_at=now - timedelta(days_ago))
+
     newest_body, older_body, oldest_body = (
-        make_article(headline=f"Mines {n}", brief="Cobalt.", published_at=now - timedelta(days=n))
-        for n in (1, 3, 4)
+        written(days, f"Mines {days}", brief="Cobalt.") for days in (1, 3, 4)
     )
-    headline_match = make_article(headline="Cobalt prices", published_at=now - timedelta(days=2))
+    recent_headline = written(2, "Cobalt prices")
+    old_headline = written(400, "Cobalt history")
+    ancient_headline = written(4000, "Cobalt in antiquity")  # beyond the two newest
     results = found("cobalt")
-    assert oldest not in results and oldest_body not in results
-    # Ranked by relevance within the newest three: the headline match first, though older.
-    assert results == [headline_match, newest_body, older_body]
+    # The newest three matches, and the two newest headline matches however old.
+    assert set(results) == {newest_body, recent_headline, older_body, old_headline}
+    assert oldest_body not in results and ancient_headline not in results
+    # Ranked by relevance: the headline matches first, though one is over a year old.
+    assert set(results[:2]) == {recent_headline, old_headline}
+    assert results[2:] == [newest_body, older_body]
+
+
+@pytest.mark.postgres
+def test_an_exclusion_found_in_the_body_keeps_a_headline_match_out(monkeypatch):
+    monkeypatch.setattr(PostgresSearch, "ranked_candidates", 1)
+    now = timezone.now()
+    make_article(headline="Mines 1", brief="Cobalt.", published_at=now - timedelta(days=1))
+    in_congo = make_article(
+        headline="Cobalt mines", brief="In Congo.", published_at=now - timedelta(days=300)
+    )
+    elsewhere = make_article(
+        headline="Cobalt mines", brief="In Zambia.", published_at=now - timedelta(days=301)
+    )
+    results = found("cobalt -congo")
+    assert in_congo not in results and elsewhere in results
 
 
 @pytest.mark.postgres
@@ -321,14 +343,14 @@ def test_search_page_says_when_only_the_newest_matches_are_shown(client, monkeyp
     for n in range(4):
         make_article(headline=f"Nickel {n}")
     html = client.get("/search/", {"q": "nickel"}).content.decode()
-    assert "2+ articles for “nickel”: the 2 most recent, most relevant first" in html
+    assert "4+ articles for “nickel”: the most recent, and those with it in their headline" in html
     html = client.get("/search/", {"q": "nickel 3"}).content.decode()
     assert "1 article for “nickel 3”" in html
 
 
 @pytest.mark.postgres
-def test_candidates_are_found_through_the_gin_index_and_bounded():
-    """The plan's shape: the GIN index finds the matches, a Limit bounds what is ranked."""
+def test_candidates_are_found_through_the_indexes_and_bounded():
+    """The plan's shape: each index finds its matches, a Limit bounds what is ranked."""
     now = timezone.now()
     Article.objects.bulk_create(
         Article(
@@ -344,18 +366,22 @@ def test_candidates_are_found_through_the_gin_index_and_bounded():
     candidates = engine.candidates(Article.objects.published(), SearchText.from_input("uranium"))
     sql, params = candidates.query.sql_with_params()
     with connection.cursor() as cursor:
-        # As in production after a while: fresh statistics, new rows moved into the index
-        # proper (GIN's fast-update list holds them at first).
+        # As in production after a while: fresh statistics, new rows moved into the indexes
+        # proper (GIN's fast-update lists hold them at first).
         cursor.execute("ANALYZE articles_article")
         cursor.execute("SELECT gin_clean_pending_list('articles_article_search_gin')")
+        cursor.execute("SELECT gin_clean_pending_list('articles_article_headline_fts')")
         # A thousand short rows are cheaper to read whole; 100,000 real ones are not.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "articles_article_search_gin" in plan, plan
-    assert plan.startswith("Limit"), plan
+    assert "articles_article_headline_fts" in plan, plan
+    limits = [line for line in plan.splitlines() if line.strip().startswith(("Limit", "->  Limit"))]
+    assert len(limits) == 2, plan  # one per kind of candidate
     assert f"LIMIT {PostgresSearch.ranked_candidates}" in sql
-    assert len(candidates) == 20
+    assert f"LIMIT {PostgresSearch.headline_candidates}" in sql
+    assert len(list(candidates)) == 20
 
 
 @pytest.mark.postgres
