@@ -16,10 +16,13 @@ softness is that a client can send up to twice the limit across a window's edge.
 Limits are "requests/seconds" in settings.RATE_LIMITS, each read from the environment
 (RATE_LIMIT_SEARCH and so on); "off" switches one off. The proxy in front (nginx's
 `limit_req`) is the first line against floods; this one keeps working without it, and
-per scope. Addresses are hashed before they become cache keys.
+per scope. Addresses are hashed before they become cache keys. While the cache is
+unreachable requests are served uncounted (and logged): a Redis restart must not take
+search down with it.
 """
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
@@ -29,6 +32,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from .security import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def parse_rate(rate: str | None) -> tuple[int, int] | None:
@@ -53,13 +58,18 @@ def hit(scope: str, request) -> int | None:
     current = int(now // window)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client}".encode()).hexdigest()[:24]
     key = f"ratelimit:{scope}:{digest}:{current}"
-    # add() then incr(): atomic on Redis, so concurrent workers never lose a count.
-    cache.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
+        # add() then incr(): atomic on Redis, so concurrent workers never lose a count.
+        cache.add(key, 0, timeout=window + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=window + 1)
+            count = 1
+    except Exception:  # the cache is down (a Redis restart): serve, do not fail the page
+        logger.warning("Rate limit for %s not counted: the cache is unavailable", scope,
+                       exc_info=True)  # fmt: skip
+        return None
     if count <= limit:
         return None
     return max(1, int((current + 1) * window - now + 0.999))

@@ -161,3 +161,16 @@ def test_counts_are_shared_through_redis_as_in_production(limits):
         assert int(other_worker._cache.get_client().get(keys[0])) == 4
     finally:
         cache.clear()
+
+
+def test_a_cache_outage_serves_the_page_uncounted(limits, monkeypatch, caplog):
+    class Down:
+        def add(self, *args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        incr = add
+
+    monkeypatch.setattr(ratelimit, "cache", Down())  # the limiter's cache only
+    reader = client_at("203.0.113.7")
+    assert all(reader.get("/search/", {"q": "x"}).status_code == 200 for _ in range(5))
+    assert "not counted: the cache is unavailable" in caplog.text
