@@ -128,13 +128,16 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (production), process memory otherwise.
+# Cache: Redis when REDIS_URL is set (production), process memory otherwise. While Redis
+# is unreachable the cache misses instead of failing pages (newsroom/cache.py).
 if redis_url := os.environ.get("REDIS_URL"):
+    redis_timeout = float(os.environ.get("REDIS_TIMEOUT", "1"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"socket_connect_timeout": redis_timeout, "socket_timeout": redis_timeout},
         }
     }
 else:
