@@ -25,6 +25,6 @@ def on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0006_roles")]
+    dependencies = [("articles", "0007_autosave_new_articles_brief_limit")]
 
     operations = [migrations.RunPython(on_postgresql(FORWARD_SQL), on_postgresql(BACKWARD_SQL))]
