@@ -9,10 +9,13 @@ from tinymce.widgets import TinyMCE
 
 from experts.admin import PerspectiveInline
 from images.models import delete_files, storage_reason
+from sources.admin import LinkProblemFilter, link_report
+from sources.models import PROBLEM_STATES
 
 from . import workflow
+from .admin_watching import ArticleResolvesForm, watch_item_outcome
 from .admin_workflow import ArticleEditInlineMixin, CorrectionInline, WorkflowAdminMixin
-from .forms import ArticleAdminForm, ImportArticlesForm, OrderedInlineFormSet, OrderedPartForm
+from .forms import ImportArticlesForm, OrderedInlineFormSet, OrderedPartForm
 from .importing import import_texts
 from .models import (
     ANALYSIS_TEMPLATE_HEADINGS,
@@ -26,6 +29,7 @@ from .models import (
     WatchItem,
 )
 from .search import SearchText, search_engine
+from .watching import overdue_items
 
 
 class BylineInline(ArticleEditInlineMixin, admin.TabularInline):
@@ -53,11 +57,28 @@ class SectionInline(ArticleEditInlineMixin, admin.StackedInline):
         return len(ANALYSIS_TEMPLATE_HEADINGS) if obj is None else 1
 
 
-class CitationInline(ArticleEditInlineMixin, admin.TabularInline):
+class CitationForm(OrderedPartForm):
+    def save(self, commit=True):
+        # A new address has not been checked: forget what was found at the old one.
+        if "source_url" in self.changed_data:
+            self.instance.forget_check()
+        return super().save(commit)
+
+
+class CitationInline(ArticleEditInlineMixin, admin.StackedInline):
     model = Citation
     formset = OrderedInlineFormSet
-    form = OrderedPartForm
-    fields = ["position", "claim", "source_name", "source_url", "source_date"]
+    form = CitationForm
+    fields = [
+        "position",
+        "claim",
+        ("source", "source_name"),
+        ("source_url", "source_date"),
+        "archived_url",
+        "link_report",
+    ]
+    readonly_fields = ["link_report"]
+    autocomplete_fields = ["source"]
     formfield_overrides = {
         models.TextField: {"widget": admin.widgets.AdminTextareaWidget(attrs={"rows": 2})}
     }
@@ -65,18 +86,38 @@ class CitationInline(ArticleEditInlineMixin, admin.TabularInline):
     verbose_name = "claim"
     verbose_name_plural = "Data & Evidence"
 
+    @admin.display(description="Link check")
+    def link_report(self, citation):
+        return link_report(citation)
+
+
+class WatchItemForm(OrderedPartForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (as by a form from before statuses), an item keeps the status it has.
+        self.fields["status"].required = False
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or self.instance.status or WatchItem.Status.OPEN
+
 
 class WatchItemInline(ArticleEditInlineMixin, admin.TabularInline):
     model = WatchItem
+    fk_name = "article"
     formset = OrderedInlineFormSet
-    form = OrderedPartForm
-    fields = ["position", "text"]
+    form = WatchItemForm
+    fields = ["position", "text", "check_by", "status", "outcome"]
+    readonly_fields = ["outcome"]
     formfield_overrides = {
         models.TextField: {"widget": admin.widgets.AdminTextareaWidget(attrs={"rows": 2})}
     }
     extra = 1
     verbose_name = "development to watch"
     verbose_name_plural = "Looking Ahead: developments to watch"
+
+    @admin.display(description="Outcome")
+    def outcome(self, item):
+        return watch_item_outcome(item)
 
 
 class ArticlePerspectiveInline(ArticleEditInlineMixin, PerspectiveInline):
@@ -85,7 +126,7 @@ class ArticlePerspectiveInline(ArticleEditInlineMixin, PerspectiveInline):
 
 @admin.register(Article)
 class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    form = ArticleAdminForm
+    form = ArticleResolvesForm
     change_list_template = "admin/articles/article/change_list.html"
     inlines = [
         BylineInline,
@@ -97,7 +138,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     ]
     prepopulated_fields = {"slug": ["headline"]}
     list_display = ["headline", "state", "category", "byline_names", "modified_at"]
-    list_filter = ["status", "category", "authors", "published_at"]
+    list_filter = ["status", LinkProblemFilter, "category", "authors", "published_at"]
     list_select_related = ["category"]
     search_fields = ["headline", "brief", "slug"]
     autocomplete_fields = ["lead_image"]
@@ -107,6 +148,14 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         (None, {"fields": ["headline", "slug", "brief", "category", "topics", "lead_image"]}),
         ("Publishing", {"fields": ["status", "published_at", "unpublish_at"]}),
         ("Looking Ahead", {"fields": ["looking_ahead_intro"]}),
+        (
+            "Closing the loop",
+            {
+                "description": "Earlier developments to watch whose outcome this article "
+                "reports. Each earlier article then shows the outcome beside the item.",
+                "fields": ["resolves", "resolves_status", "resolves_note"],
+            },
+        ),
         ("The Bottom Line", {"fields": ["bottom_line"]}),
         ("Editor's Comments", {"fields": ["editors_comment", "editors_comment_signature"]}),
         (
@@ -248,6 +297,25 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
                 f"{storage_reason(error)}. Upload the image again later."
             )
         return field.name, ""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_resolutions(form.instance)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            # Never silent: the editor sees every dead, moved or unreachable source link.
+            context["link_problems"] = obj.citations.filter(link_state__in=PROBLEM_STATES)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        flagged = Citation.objects.filter(link_state__in=PROBLEM_STATES)
+        extra_context = {
+            "overdue_watch_items": overdue_items().count(),
+            "broken_link_articles": flagged.values("article").distinct().count(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(Category)

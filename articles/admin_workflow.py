@@ -61,7 +61,7 @@ class CorrectionInline(admin.StackedInline):
     """Editors append corrections; each is dated and signed when added."""
 
     model = Correction
-    fields = ["kind", "text", "created_at", "created_by"]
+    fields = ["kind", "part", "text", "created_at", "created_by"]
     readonly_fields = ["created_at", "created_by"]
     extra = 0
     verbose_name = "correction or update"

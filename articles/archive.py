@@ -2,7 +2,8 @@
 The JSON archive: every article with every field and relation, and its way back in.
 
 One document (FORMAT, VERSION) holds the people and places articles point to
-(users by username, categories, authors and experts by slug, topics by name) and
+(users by username, categories, authors, experts and sources by slug, topics by name,
+merged experts' former slugs) and
 the articles (by uuid), each with its ordered parts nested inside it. SPEC lists,
 model by model, the fields written: tests/articles/test_archive.py fails when a
 model gains a concrete field or a relation SPEC does not know, so the archive
@@ -29,8 +30,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from experts.models import Expert, Perspective
+from experts.models import Expert, ExpertRedirect, Perspective
 from images.models import Image
+from sources.models import LINK_FIELDS, Source
 
 from .corrections import Correction
 from .models import Article, Author, Byline, Category, Citation, Section, SlugRedirect, WatchItem
@@ -87,7 +89,10 @@ TOP = {
         ("name", "slug", "credential", "affiliation", "bio", "url", "portrait"),
         key="slug",
     ),
+    # A merged expert's former slug, so its old page keeps redirecting.
+    "expert_redirects": Part(ExpertRedirect, ("old_slug", "expert", "created_at"), key="old_slug"),
     "topics": Part(Tag, ("name", "slug"), key="name"),
+    "sources": Part(Source, ("name", "slug", "url", "description"), key="slug"),
     "articles": Part(
         Article,
         (
@@ -129,22 +134,36 @@ NESTED = {
     ),
     "perspectives": Part(
         Perspective,
-        ("expert", "position", "credential", "quote"),
+        ("expert", "position", "credential", "quote", "disclosure"),
         parent="article",
         related_name="perspectives",
     ),
+    # With what the link checker last found, so a restore need not check again.
     "citations": Part(
         Citation,
-        ("position", "claim", "source_name", "source_url", "source_date"),
+        (
+            "position",
+            "claim",
+            "source",
+            "source_name",
+            "source_url",
+            "source_date",
+            "archived_url",
+            *LINK_FIELDS,
+        ),
         parent="article",
         related_name="citations",
     ),
+    # resolved_by is another article (by uuid), linked once every article exists.
     "watch_items": Part(
-        WatchItem, ("position", "text"), parent="article", related_name="watch_items"
-    ),
+        WatchItem,
+        ("position", "text", "status", "check_by", "resolved_on", "resolution_note", "resolved_by"),
+        parent="article",
+        related_name="watch_items",
+    ),  # fmt: skip
     "corrections": Part(
         Correction,
-        ("kind", "text", "created_at", "created_by"),
+        ("kind", "text", "part", "created_at", "created_by"),
         parent="article",
         related_name="corrections",
     ),
@@ -261,6 +280,9 @@ def _referenced(articles: list[Article]) -> dict:
     for part in (TOP["authors"], TOP["experts"], TOP["images"]):
         for obj in part.model._default_manager.filter(pk__in=used[part.model] - {None}):
             note(part, obj)
+    used[ExpertRedirect].update(
+        ExpertRedirect.objects.filter(expert__in=used[Expert] - {None}).values_list("pk", flat=True)
+    )
     return {model: pks - {None} for model, pks in used.items()}
 
 
@@ -325,7 +347,9 @@ class _Restorer:
         if existing:
             found = ", ".join(sorted(str(u) for u in existing))
             raise ArchiveError(f"articles already in the database (uuid): {found}")
-        return [self.restore_article(row) for row in document.get("articles", [])]
+        restored = [self.restore_article(row) for row in document.get("articles", [])]
+        self.link_resolutions(document.get("articles", []))
+        return restored
 
     def restore_top(self, part: Part, rows: list[dict]) -> None:
         known = self.pks[part.model]
@@ -364,6 +388,8 @@ class _Restorer:
             rows = row.get(name, [])
             if nested.model is Revision:  # restored_from is a revision number of this article
                 rows = [r | {"restored_from": None} for r in rows]
+            if nested.model is WatchItem:  # resolved_by may be restored after this article
+                rows = [r | {"resolved_by": None} for r in rows]
             objs = [self.build(nested, r, article_id=article.pk) for r in rows]
             created = nested.model.objects.bulk_create(objs)
             for obj, r in zip(created, rows, strict=True):
@@ -372,6 +398,21 @@ class _Restorer:
         topics = [self.resolve(Tag, name) for name in row.get("topics", [])]
         article.topics.add(*Tag.objects.filter(pk__in=topics))
         return article
+
+    def link_resolutions(self, rows: list[dict]) -> None:
+        """Watch items resolved by another article: linked once all articles exist."""
+        for row in rows:
+            for item in row.get("watch_items", []):
+                if item.get("resolved_by") is None:
+                    continue
+                later = Article.objects.filter(uuid=item["resolved_by"]).values("pk").first()
+                if later is None:
+                    raise ArchiveError(
+                        f"article {item['resolved_by']!r} is referred to but not found"
+                    )
+                WatchItem.objects.filter(
+                    article__uuid=row["uuid"], position=int(item["position"])
+                ).update(resolved_by=later["pk"])
 
     def link_restored_revisions(self, article: Article, rows: list[dict]) -> None:
         by_number = dict(article.revisions.values_list("number", "pk"))

@@ -1,9 +1,9 @@
 """
 Corrections, clarifications and updates: dated notes appended to a published article.
 
-Shown on the article page (prefetched by ArticleQuerySet.for_page) and moving the
-article's modified date, never its publish date. A site-wide corrections log and feed
-can list them by `created_at` (indexed) without touching this model.
+Shown on the article page (prefetched by ArticleQuerySet.for_page), in its JSON-LD
+(`correction`) and moving the article's modified date, never its publish date. The
+site-wide log (/corrections/) and its feeds list them newest first (articles/corrections_log.py).
 """
 
 from django.conf import settings
@@ -11,6 +11,14 @@ from django.db import models
 from django.utils import timezone
 
 from .models import Article, not_blank, split_paragraphs
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections to articles readers may see: what the log and its feeds list."""
+        from .models import public_condition
+
+        return self.filter(public_condition("article__"))
 
 
 class Correction(models.Model):
@@ -27,10 +35,18 @@ class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField(help_text="Plain text: what was wrong and what is right.")
+    part = models.CharField(
+        "part of the article",
+        max_length=200,
+        blank=True,
+        help_text="Which part it concerns, e.g. “Data & Evidence, claim 2” or a section heading.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

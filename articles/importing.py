@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from experts.models import Expert, Perspective
+from sources.models import Source
 
 from .models import Article, Author, Byline, Category, Citation, Section, WatchItem
 from .plaintext import ParsedArticle, PlainTextError, normalize_name, parse_article
@@ -99,10 +100,11 @@ class Lookups:
         self.experts = NameIndex(Expert)
         self.categories = NameIndex(Category)
         self.topics = NameIndex(Tag)
+        self.sources = NameIndex(Source)  # a claim's source name links it to its Source
 
     @property
     def indexes(self) -> list[NameIndex]:
-        return [self.authors, self.experts, self.categories, self.topics]
+        return [self.authors, self.experts, self.categories, self.topics, self.sources]
 
     def commit(self) -> None:
         for index in self.indexes:
@@ -195,6 +197,9 @@ def _write_articles(
          for parsed in reversed(batch) for p in reversed(parsed.perspectives)},
     )  # fmt: skip
     lookups.topics.create_missing([name for parsed in batch for name in parsed.topics])
+    lookups.sources.create_missing(
+        [c.source_name for parsed in batch for c in parsed.citations if c.source_name]
+    )
     now = timezone.now()
     articles = []
     for parsed, slug in zip(batch, slugs, strict=True):
@@ -245,6 +250,9 @@ def _write_articles(
             article=article,
             position=number,
             claim=citation.claim,
+            source=lookups.sources.get_or_create(citation.source_name)
+            if citation.source_name
+            else None,
             source_name=citation.source_name,
             source_url=citation.source_url,
             source_date=citation.source_date,

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from images.fields import image_link
+from sources.models import CheckedLink
 
 from .sanitizer import sanitize_html
 from .sharing import CardText, ShareImage, validate_share_image
@@ -168,8 +169,13 @@ class ArticleQuerySet(models.QuerySet):
             # Inline images come with their sections: no query of their own.
             Prefetch("sections", queryset=Section.objects.select_related("image")),
             Prefetch("perspectives", queryset=Perspective.objects.select_related("expert")),
-            "citations",
-            "watch_items",
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            Prefetch("watch_items", queryset=WatchItem.objects.select_related("resolved_by")),
+            # What this article resolved from earlier ones (articles/watching.py).
+            Prefetch(
+                "resolved_watch_items",
+                queryset=WatchItem.objects.select_related("article").order_by("pk"),
+            ),
             "topics",
             Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk")),
         )
@@ -579,14 +585,31 @@ class Section(OrderedPart):
         super().save(*args, **kwargs)
 
 
-class Citation(OrderedPart):
-    """A Data & Evidence claim and the source it rests on."""
+class Citation(OrderedPart, CheckedLink):
+    """
+    A Data & Evidence claim and the source it rests on. The link checker's findings
+    about `source_url` are in the CheckedLink fields (sources/models.py).
+    """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
     claim = models.TextField()
+    source = models.ForeignKey(
+        "sources.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        help_text="The organisation this claim rests on: its page lists every claim.",
+    )
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     source_date = models.DateField(null=True, blank=True)
+    archived_url = models.URLField(
+        "archived copy",
+        max_length=500,
+        blank=True,
+        help_text="A copy in a web archive, offered to readers when the original is dead.",
+    )
 
     class Meta(OrderedPart.Meta):
         constraints = [
@@ -602,19 +625,60 @@ class Citation(OrderedPart):
                 | Q(source_url__startswith="https://"),
                 name="citation_source_url_http",
             ),
+            models.CheckConstraint(
+                condition=Q(archived_url="")
+                | Q(archived_url__startswith="http://")
+                | Q(archived_url__startswith="https://"),
+                name="citation_archived_url_http",
+            ),
         ]
 
     def __str__(self):
         return self.claim[:80]
 
+    @property
+    def source_label(self) -> str:
+        return self.source_name or (self.source.name if self.source_id else "")
+
+    @property
+    def offers_archived_copy(self) -> bool:
+        """Readers get the archived copy when the checker found the original dead."""
+        return bool(self.archived_url) and self.link_is_broken
+
 
 class WatchItem(OrderedPart):
-    """A Looking Ahead development to watch."""
+    """
+    A Looking Ahead development to watch, and, once the newsroom knows, how it turned
+    out: the loop is closed by a later article (`resolved_by`). See articles/watching.py.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        HAPPENED = "happened", "This happened"
+        DID_NOT_HAPPEN = "did_not_happen", "This did not happen"
+        SUPERSEDED = "superseded", "Superseded by events"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="watch_items")
     text = models.TextField()
+    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
+    check_by = models.DateField(
+        null=True, blank=True, help_text="When editors should look at it again."
+    )
+    resolved_on = models.DateField(null=True, blank=True, help_text="When the outcome was known.")
+    resolution_note = models.TextField(
+        blank=True, help_text="Plain text, shown beside the item: what happened."
+    )
+    resolved_by = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resolved_watch_items",
+        help_text="The later article that reports the outcome.",
+    )
 
     class Meta(OrderedPart.Meta):
+        indexes = [models.Index(fields=["status", "check_by"], name="watchitem_status_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "position"], name="watchitem_position_unique"
@@ -623,10 +687,44 @@ class WatchItem(OrderedPart):
                 condition=Q(position__gte=1), name="watchitem_position_positive"
             ),
             not_blank("text", "watchitem_text_not_blank"),
+            # An open item has no outcome yet; a resolved one has a date.
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_on__isnull=True, resolved_by__isnull=True)
+                | (~Q(status="open") & Q(resolved_on__isnull=False)),
+                name="watchitem_resolution_consistent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(resolved_by=models.F("article")), name="watchitem_resolved_later"
+            ),
         ]
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        # Keep the outcome consistent with the status however the status was set.
+        if self.status == self.Status.OPEN:
+            self.resolved_on = None
+            self.resolved_by = None
+        elif self.resolved_on is None:
+            self.resolved_on = timezone.localdate()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def resolve(self, status: str, *, by: "Article | None" = None, note: str = "", on=None):
+        """Record the outcome (not saved)."""
+        self.status = status
+        self.resolved_by = by
+        self.resolution_note = note
+        self.resolved_on = on or timezone.localdate()
+
+    def reopen(self) -> None:
+        self.status = self.Status.OPEN
+        self.resolved_by = None
+        self.resolved_on = None
 
 
 # Models that live in modules named for what they do; imported here so Django registers them.

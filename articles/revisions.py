@@ -108,6 +108,7 @@ def snapshot(article: Article) -> dict:
             "expert": p.expert.name,
             "credential": p.credential,
             "quote": p.quote,
+            "disclosure": p.disclosure,
         }
         for p in Perspective.objects.filter(article=article).select_related("expert")
     ]
@@ -118,6 +119,8 @@ def snapshot(article: Article) -> dict:
             "source_name": c.source_name,
             "source_url": c.source_url,
             "source_date": c.source_date.isoformat() if c.source_date else None,
+            "source_id": c.source_id,
+            "archived_url": c.archived_url,
         }
         for c in Citation.objects.filter(article=article)
     ]
@@ -259,6 +262,14 @@ def _perspective(number, before, after):
         changes.append(
             _text_change(f"perspective {number}: quote edited", before["quote"], after["quote"])
         )
+    if before.get("disclosure", "") != after.get("disclosure", ""):
+        changes.append(
+            _text_change(
+                f"perspective {number}: disclosure changed",
+                before.get("disclosure", ""),
+                after.get("disclosure", ""),
+            )
+        )
     return changes
 
 
@@ -272,12 +283,13 @@ def _citation(number, before, after):
         ("source_name", "source name"),
         ("source_url", "source URL"),
         ("source_date", "source date"),
+        ("archived_url", "archived copy"),
     ]:
-        if before[key] != after[key]:
+        if before.get(key) != after.get(key):
             changes.append(
                 Change(
                     f"citation {number}: {words} changed",
-                    word_diff(before[key] or "", after[key] or ""),
+                    word_diff(before.get(key) or "", after.get(key) or ""),
                 )
             )
     return changes
@@ -409,22 +421,38 @@ def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
                 expert_id=part["expert_id"],
                 credential=part["credential"],
                 quote=part["quote"],
+                disclosure=part.get("disclosure", ""),
             )
             position += 1
 
+        # What the link checker found at an address, and how a development to watch turned
+        # out, are facts about the world, not content of a revision: carried over by
+        # address and by text (issue 10).
+        from sources.models import LINK_FIELDS, Source
+
+        checked = {c.source_url: c for c in Citation.objects.filter(article=article)}
+        sources = Source.objects.in_bulk([part.get("source_id") for part in data["citations"]])
         Citation.objects.filter(article=article).delete()
         for number, part in enumerate(data["citations"], start=1):
             fields = {key: value for key, value in part.items() if key != "id"}
-            Citation.objects.create(
-                **_same_id(Citation, part), article=article, position=number, **fields
-            )
+            if fields.get("source_id") not in sources:
+                fields["source_id"] = None
+            citation = Citation(**_same_id(Citation, part), article=article, position=number, **fields)
+            if previous := checked.get(citation.source_url):
+                for name in LINK_FIELDS:
+                    setattr(citation, name, getattr(previous, name))
+            citation.save()
 
+        outcomes = {w.text: w for w in WatchItem.objects.filter(article=article)}
         WatchItem.objects.filter(article=article).delete()
         for number, part in enumerate(data["watch_items"], start=1):
             text = part if isinstance(part, str) else part["text"]
-            WatchItem.objects.create(
-                **_same_id(WatchItem, part), article=article, position=number, text=text
-            )
+            item = WatchItem(**_same_id(WatchItem, part), article=article, position=number, text=text)
+            if previous := outcomes.get(text):
+                for name in ("status", "check_by", "resolved_on", "resolution_note"):
+                    setattr(item, name, getattr(previous, name))
+                item.resolved_by_id = previous.resolved_by_id
+            item.save()
 
         article.topics.set(data["topics"])
         new = Revision.capture(

@@ -1,6 +1,6 @@
 """
 Sitemaps: /sitemap.xml indexes paged sitemaps of articles, categories, topics,
-authors and experts (at most 50,000 addresses a page, each with lastmod), plus a
+authors, experts and sources (at most 50,000 addresses a page, each with lastmod), plus a
 Google News sitemap of articles published in the last two days (at most 1,000).
 
 Addresses are built from SITE_URL, not from the request's Host. Only what
@@ -123,6 +123,22 @@ class ExpertSitemap(SiteSitemap):
         return latest_public_update(perspectives__isnull=False)
 
 
+class SourceSitemap(SiteSitemap):
+    """Source pages (issue 10): sources with a claim in a published article."""
+
+    def items(self):
+        from sources.models import Source
+
+        return (
+            Source.objects.filter(published_through("citations__article__"))
+            .annotate(lastmod=Max("citations__article__updated_at"))
+            .order_by("name")
+        )
+
+    def get_latest_lastmod(self):
+        return latest_public_update(citations__source__isnull=False)
+
+
 class NewsSitemap(SiteSitemap):
     """Google News: articles published in the last two days, newest first, at most 1,000."""
 
@@ -150,6 +166,7 @@ SITEMAPS = {
     "topics": TopicSitemap,
     "authors": AuthorSitemap,
     "experts": ExpertSitemap,
+    "sources": SourceSitemap,
     "news": NewsSitemap,
 }
 

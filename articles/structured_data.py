@@ -1,6 +1,7 @@
 """
 JSON-LD for search engines: the article as schema.org `AnalysisNewsArticle`, with its
-breadcrumb trail, its expert quotes as `Quotation`s and its sources as `citation`s.
+breadcrumb trail, its expert quotes as `Quotation`s, its sources as `citation`s and its
+corrections as `correction` (CorrectionComment).
 
 Built as plain dicts, serialized with json.dumps and escaped so that no text in
 any field (a headline containing "</script>", say) can end the script element.
@@ -87,6 +88,8 @@ def article_data(article: Article, site) -> dict:
         news_article["hasPart"] = quotations
     if citations := [citation(entry) for entry in article.citations.all()]:
         news_article["citation"] = citations
+    if corrections := [correction(entry) for entry in article.corrections.all()]:
+        news_article["correction"] = corrections
     return {
         "@context": "https://schema.org",
         "@graph": [news_article, breadcrumbs(article, site)],
@@ -109,14 +112,28 @@ def quotation(perspective) -> dict:
 
 def citation(entry) -> dict:
     data = {"@type": "CreativeWork", "description": entry.claim}
-    if entry.source_name:
-        data["name"] = entry.source_name
-        data["publisher"] = {"@type": "Organization", "name": entry.source_name}
+    if name := entry.source_label:
+        data["name"] = name
+        data["publisher"] = {"@type": "Organization", "name": name}
+        if entry.source_id:
+            data["publisher"]["url"] = absolute_url(entry.source.get_absolute_url())
     if entry.source_url:
         data["url"] = entry.source_url
     if entry.source_date:
         data["datePublished"] = entry.source_date.isoformat()
     return data
+
+
+def correction(entry) -> dict:
+    """A correction, clarification or update as schema.org's CorrectionComment."""
+    text = entry.text if not entry.part else f"{entry.text} ({entry.part})"
+    return {
+        "@type": "CorrectionComment",
+        "name": entry.get_kind_display(),
+        "text": text,
+        "datePublished": entry.created_at.isoformat(),
+        "url": absolute_url(entry.get_absolute_url()),
+    }
 
 
 def breadcrumbs(article: Article, site) -> dict:

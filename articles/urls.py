@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, preview, search_views, sitemaps, views
+from . import corrections_log, feeds, preview, search_views, sitemaps, views, watching
 
 app_name = "articles"
 
@@ -11,6 +11,16 @@ urlpatterns = [
     path("share/<uuid:uuid>/<slug:shape>/<slug:digest>.png", views.share_card, name="share-card"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+    # Editorial trust (issue 10): what we watch and how it turned out; our corrections.
+    path("watching/", watching.WatchingView.as_view(), name="watching"),
+    path("topics/<slug:slug>/watching/", watching.WatchingView.as_view(), name="topic-watching"),
+    path("feeds/resolutions/<str:format>/", watching.resolutions_feed, name="resolutions-feed"),
+    path("corrections/", corrections_log.CorrectionsView.as_view(), name="corrections"),
+    path(
+        "feeds/corrections/<str:format>/",
+        corrections_log.corrections_feed,
+        name="corrections-feed",
+    ),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     # Feeds: the site's, and each category's, topic's, author's and expert's.
     path("feeds/<str:format>/", feeds.feed_view, name="feed"),

@@ -68,6 +68,12 @@ class Perspective(models.Model):
         help_text="As printed in this article; left empty, the expert's current one is used.",
     )
     quote = models.TextField(help_text="Plain text, without quotation marks.")
+    disclosure = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Any conflict of interest, shown with the quote, e.g. “advises the "
+        "ministry on energy policy”.",
+    )
 
     class Meta:
         ordering = ["position"]
@@ -92,3 +98,17 @@ class Perspective(models.Model):
         """What saving fills in (the live publish checklist asks before saving)."""
         if not self.credential:
             self.credential = self.expert.credential
+
+
+class ExpertRedirect(models.Model):
+    """A merged expert's former slug, so links to their old page still arrive (301)."""
+
+    old_slug = models.SlugField(max_length=120, unique=True)
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.expert.slug}"

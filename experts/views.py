@@ -1,12 +1,14 @@
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
+from taggit.models import Tag
 
 from articles.feeds import feed_links
 from articles.models import Article
 from articles.views import ForgivingPaginationMixin
 
-from .models import Expert, Perspective
+from .models import Expert, ExpertRedirect, Perspective
 
 
 class ExpertListView(ForgivingPaginationMixin, ListView):
@@ -28,11 +30,24 @@ class ExpertListView(ForgivingPaginationMixin, ListView):
 
 
 class ExpertDetailView(ForgivingPaginationMixin, ListView):
-    """An expert and every perspective they gave in published articles, newest first."""
+    """
+    An expert's record: every perspective they gave in published articles, newest first,
+    each with the credential as printed then and any disclosure, and the topics they
+    were quoted on. A merged duplicate's old address redirects here (301).
+    """
 
     template_name = "experts/expert_detail.html"
     context_object_name = "perspectives"
     paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = ExpertRedirect.objects.filter(old_slug=kwargs["slug"]).select_related("expert")
+            if (redirect := moved.first()) is None:
+                raise
+            return HttpResponsePermanentRedirect(redirect.expert.get_absolute_url())
 
     def get_queryset(self):
         self.expert = get_object_or_404(
@@ -45,6 +60,17 @@ class ExpertDetailView(ForgivingPaginationMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
+        topics = (
+            Tag.objects.filter(
+                taggit_taggeditem_items__object_id__in=self.object_list.values("article_id"),
+                taggit_taggeditem_items__content_type__model="article",
+            )
+            .annotate(quotes=Count("taggit_taggeditem_items"))
+            .order_by("-quotes", "name")
+        )
         return super().get_context_data(
-            expert=self.expert, feed_links=feed_links("expert", self.expert), **kwargs
+            expert=self.expert,
+            topics=topics,
+            feed_links=feed_links("expert", self.expert),
+            **kwargs,
         )

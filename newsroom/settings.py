@@ -73,10 +73,13 @@ INSTALLED_APPS = [
     "tinymce",
     "django.contrib.sitemaps",
     "axes",
+    # Background tasks (link checks) kept in the database, run by `manage.py db_worker`.
+    "django_tasks_db",
     "articles",
     "experts",
     "site_settings",
     "images",
+    "sources",
 ]
 
 MIDDLEWARE = [
@@ -324,6 +327,21 @@ if PRODUCTION:
     # __Host- cookies are sent only over HTTPS, only to this host, only with Path=/.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Background tasks (django.tasks): stored in the database and run by a separate worker
+# process, `manage.py db_worker` (not started by `make run`). Tests use the immediate
+# backend (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The citation link checker (sources/linkcheck.py), run only by the worker or by
+# `manage.py check_links`, never during a page request.
+LINKCHECK_TIMEOUT = float(os.environ.get("LINKCHECK_TIMEOUT", "10"))  # seconds per request
+LINKCHECK_HOST_INTERVAL = float(os.environ.get("LINKCHECK_HOST_INTERVAL", "5"))  # per host
+LINKCHECK_MAX_REDIRECTS = int(os.environ.get("LINKCHECK_MAX_REDIRECTS", "5"))
+LINKCHECK_RECHECK_DAYS = int(os.environ.get("LINKCHECK_RECHECK_DAYS", "30"))  # a healthy link
+# Private, loopback and link-local addresses are refused (no probing of our own network);
+# only tests, which check against 127.0.0.1, turn this on.
+LINKCHECK_ALLOW_PRIVATE = env_bool("LINKCHECK_ALLOW_PRIVATE")
 
 LOGGING = {
     "version": 1,

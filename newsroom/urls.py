@@ -7,6 +7,7 @@ urlpatterns = [
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     path("tinymce/", include("tinymce.urls")),
     path("experts/", include("experts.urls")),
+    path("sources/", include("sources.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -39,7 +39,20 @@
         selection.dataset.named = "yes";
     };
 
-    const nameAll = (root) => root.querySelectorAll(".select2-selection[role=combobox]").forEach(name);
+    // A multiple choice (e.g. "This article resolves") types into a search box inside the
+    // selection, which select2 may redraw: name it whenever it is unnamed.
+    const nameSearch = (field) => {
+        const container = field.closest(".select2-container");
+        const select = container && container.previousElementSibling;
+        if (select && select.tagName === "SELECT" && !field.getAttribute("aria-label")) {
+            field.setAttribute("aria-label", nameOf(select));
+        }
+    };
+
+    const nameAll = (root) => {
+        root.querySelectorAll(".select2-selection[role=combobox]").forEach(name);
+        root.querySelectorAll(".select2-selection--multiple .select2-search__field").forEach(nameSearch);
+    };
 
     window.addEventListener("load", () => {
         nameAll(document);

@@ -135,7 +135,37 @@ def a_rich_newsroom():
     Expert.objects.filter(perspectives__article=draft).update(
         url="https://example.org/expert", affiliation="Institute", bio="Bio.", portrait=lead
     )
+    with_editorial_trust(article, draft)
     return article, draft
+
+
+def with_editorial_trust(article, draft):
+    """Issue 10: sources, link-check results, resolved watch items, disclosures, correction
+    parts and a merged expert's redirect, so the round trip covers them."""
+    from experts.merging import merge_experts
+    from sources.linkcheck import CheckResult
+    from sources.models import LinkState, Source
+
+    isw = Source.objects.create(
+        name="Institute for the Study of War", url="https://isw.example", description="Tanks."
+    )
+    citation = article.citations.first()
+    citation.source = isw
+    citation.archived_url = "https://web.archive.org/web/1/https://example.org/1"
+    citation.record_check(CheckResult(LinkState.DEAD, 404, "https://example.org/1", "HTTP 404"))
+    citation.save()
+    # The draft resolves an item of the published article, and the reverse.
+    article.watch_items.filter(position=1).update(check_by=datetime.date(2026, 1, 31))
+    item = article.watch_items.get(position=2)
+    item.resolve("happened", by=draft, note="It did.", on=datetime.date(2026, 3, 12))
+    item.save()
+    back = draft.watch_items.first()
+    back.resolve("superseded", by=article, on=datetime.date(2026, 4, 1))
+    back.save()
+    article.perspectives.update(disclosure="Advises the ministry.")
+    archive.Correction.objects.filter(article=article).update(part="Data & Evidence, claim 2")
+    keep = article.perspectives.first().expert
+    merge_experts(keep, [Expert.objects.create(name="A duplicate of the first expert")])
 
 
 def export_json() -> str:

@@ -6,8 +6,9 @@ import pytest
 import xmlschema
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Citation
 from experts.models import Perspective
+from sources.models import Source
 from tests.factories import make_article, make_author, make_category, make_expert
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,8 @@ def make_site_content():
     article = make_article(category=category, authors=[author])
     article.topics.add("Energy")
     Perspective.objects.create(article=article, expert=expert, quote="A quote.")
+    source = Source.objects.create(name=f"Source of {article.headline}")
+    Citation.objects.create(article=article, claim="A claim.", source=source)
     return article, category, author, expert
 
 
@@ -50,11 +53,12 @@ def test_index_lists_every_sitemap_with_absolute_addresses(client, index_schema)
         "sitemap-topics.xml",
         "sitemap-authors.xml",
         "sitemap-experts.xml",
+        "sitemap-sources.xml",
         "sitemap-news.xml",
     ]
     assert "https://news.example.org/sitemap-articles.xml" in response.content.decode()
     assert "127.0.0.1" not in response.content.decode()
-    assert response.content.decode().count("<lastmod>") == 6
+    assert response.content.decode().count("<lastmod>") == 7
 
 
 def test_each_sitemap_validates_and_lists_only_public_pages(client, urlset_schema):
@@ -127,12 +131,13 @@ def test_sitemap_queries_do_not_grow_with_items(client, django_assert_num_querie
     for _ in range(count):
         make_site_content()
     budgets = {
-        "/sitemap.xml": 11,
+        "/sitemap.xml": 13,  # two per section: sources (issue 10) made it seven
         "/sitemap-articles.xml": 2,
         "/sitemap-categories.xml": 2,
         "/sitemap-topics.xml": 2,
         "/sitemap-authors.xml": 2,
         "/sitemap-experts.xml": 2,
+        "/sitemap-sources.xml": 2,
         "/sitemap-news.xml": 2,
     }
     client.get("/")  # site settings are cached, as after any earlier visitor

@@ -113,3 +113,38 @@ def has_search_page() -> bool:
     except Resolver404:
         return False
     return True
+
+
+def add_editorial_trust(article):
+    """Issue 10's parts on the article page: a source page link, a dead link offered as an
+    archived copy, a disclosure, a resolved item (outcome shown), a later article that
+    resolves it (Closing the loop) and a correction. Returns the later article."""
+    from articles.corrections import Correction
+    from sources.linkcheck import CheckResult
+    from sources.models import LinkState, Source
+
+    source = Source.objects.create(name="Harbour Institute", url="https://harbour.example")
+    citation = article.citations.get(position=3)
+    citation.source = source
+    citation.archived_url = "https://web.archive.org/web/2025/https://example.org/sources/3"
+    citation.record_check(CheckResult(LinkState.DEAD, 404, citation.source_url, "HTTP 404"))
+    citation.save()
+    article.perspectives.filter(position=1).update(
+        disclosure="The Harbour Institute is funded in part by cable operators."
+    )
+    later = make_article(
+        headline="The Coastguard Deal Is Signed: What It Covers at Sea",
+        category=article.category,
+        published_at=timezone.now() - timedelta(hours=2),
+    )
+    item = article.watch_items.get(position=1)
+    item.resolve("happened", by=later, note="Repair ships are covered in foreign waters.")
+    item.save()
+    article.watch_items.filter(position=2).update(check_by=date(2030, 1, 31))
+    Correction.objects.create(
+        article=article,
+        kind="correction",
+        part="Data & Evidence, claim 2",
+        text="An earlier version gave the 2021 median repair time as 9 days; it was 8.",
+    )
+    return later

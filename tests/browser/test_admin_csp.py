@@ -41,7 +41,7 @@ def test_article_form_with_tinymce_autocomplete_and_popup_reports_no_violation(e
 
     # Author autocomplete (select2, fetched from the admin's autocomplete view).
     page.locator("#byline-0 .select2-selection, .field-author .select2-selection").first.click()
-    page.locator(".select2-search__field").fill("Sarah")
+    page.locator(".select2-container--open .select2-search__field").fill("Sarah")
     page.locator(".select2-results__option", has_text="Sarah Johnson").click()
 
     # The "+" popup for a new expert opens, and the new expert comes back into the form.

@@ -21,7 +21,12 @@ from tests.browser.audit import (
     save_screenshots,
     visit_and_weigh,
 )
-from tests.browser.content import has_search_page, make_analysis_article, make_topic_archive
+from tests.browser.content import (
+    add_editorial_trust,
+    has_search_page,
+    make_analysis_article,
+    make_topic_archive,
+)
 
 # Skips (as conftest's fixtures do) where the playwright package is missing.
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -40,6 +45,7 @@ def article(transactional_db):
         kind=Correction.Kind.UPDATE,
         text="The coastguard agreement was signed after publication.",
     )
+    add_editorial_trust(article)  # issue 10's parts, in both themes and in print
     return article
 
 
@@ -60,12 +66,20 @@ def public_pages(article):
         "expert": expert.get_absolute_url(),
         "experts": "/experts/",
         "preview": preview_link.get_absolute_url(),
+        # Editorial trust (issue 10).
+        "later-article": article.watch_items.get(position=1).resolved_by.get_absolute_url(),
+        "watching": "/watching/",
+        "topic-watching": "/topics/undersea-cables/watching/",
+        "corrections": "/corrections/",
+        "sources": "/sources/",
+        "source": "/sources/harbour-institute/",
     } | ({"search": "/search/?q=undersea+cables"} if has_search_page() else {})
 
 
 @pytest.mark.parametrize(
     "name",
-    ["home", "article", "category", "topic", "author", "expert", "experts", "search", "preview"],
+    ["home", "article", "category", "topic", "author", "expert", "experts", "search", "preview"]
+    + ["later-article", "watching", "topic-watching", "corrections", "sources", "source"],
 )
 def test_public_page_is_accessible_light_and_self_contained(page, live_server, public_pages, name):
     if name not in public_pages:

@@ -47,5 +47,6 @@ def test_expert_page_query_count_does_not_grow(client, django_assert_num_queries
     for _ in range(5):
         quote(expert, make_article(), "Words.")
     client.get("/")
-    with django_assert_num_queries(3):
+    # Expert, count, perspectives, and the topics they were quoted on (issue 10).
+    with django_assert_num_queries(4):
         client.get(expert.get_absolute_url())

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
 
+from articles.demo_trust import apply_editorial_trust
 from articles.importing import create_article
 from articles.models import Article
 from articles.plaintext import parse_article
@@ -38,6 +39,11 @@ class Command(BaseCommand):
             create_article(parsed, slug=slug, status=Article.Status.PUBLISHED)
             created += 1
         self.stdout.write(f"Demo articles: {created} loaded, {Article.objects.count()} in all.")
+        # Sources, a dead link, a resolved watch item, a correction: see articles/demo_trust.py.
+        with transaction.atomic():
+            trust = apply_editorial_trust()
+        if trust:
+            self.stdout.write(f"Editorial trust records: {len(trust)} applied.")
         self.ensure_editor()
 
     @transaction.atomic
