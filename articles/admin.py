@@ -298,6 +298,22 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             )
         return field.name, ""
 
+    def may_resolve(self, request) -> bool:
+        """Resolving shows an outcome on other, published articles: editors only."""
+        return request.user.has_perm("articles.edit_any_article")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.may_resolve(request):
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if name != "Closing the loop"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not self.may_resolve(request):
+            form = type(form.__name__, (form,), {"may_resolve": False})
+        return form
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.save_resolutions(form.instance)

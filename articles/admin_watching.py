@@ -74,6 +74,14 @@ class WatchItemAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # items are written in their article's Looking Ahead
 
+    def has_change_permission(self, request, obj=None):
+        # An outcome shows on a published article, whoever wrote it: editors only.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and request.user.has_perm("articles.edit_any_article")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleted from their article's Looking Ahead
+
     @admin.display(description="Development", ordering="text")
     def text_start(self, item):
         return str(item)
@@ -167,8 +175,16 @@ class ArticleResolvesForm(ArticleAdminForm):
         help_text="Plain text, shown beside each newly resolved item in the earlier article.",
     )
 
+    # Set False by the admin for users who may not resolve: the fields are then left out,
+    # and saving the article changes no earlier item.
+    may_resolve = True
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.may_resolve:
+            for name in ("resolves", "resolves_status", "resolves_note"):
+                del self.fields[name]
+            return
         article = self.instance
         field = self.fields["resolves"]
         choices = WatchItem.objects.filter(status=WatchItem.Status.OPEN)

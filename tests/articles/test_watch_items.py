@@ -230,3 +230,38 @@ def test_restoring_an_old_revision_keeps_outcomes_sources_and_link_checks():
     assert (citation.source, citation.archived_url) == (source, "https://archive.example/a")
     assert citation.link_state == LinkState.DEAD
     assert earlier.perspectives.get().disclosure == "Paid adviser."
+
+
+def test_writers_do_not_resolve_items_and_their_saves_reopen_nothing(client):
+    """An outcome shows on someone else's published article: only editors record one."""
+    from tests.factories import make_staff
+
+    writer = make_staff("Writer")
+    earlier = make_article()
+    item = watch(earlier)
+    own = make_article(status="draft", created_by=writer)
+    editor_resolution = make_article()
+    item.resolve("happened", by=editor_resolution)
+    item.save()
+    other = watch(earlier, "Another item.", 2)
+    client.force_login(writer)
+    data = change_form_data(client, own)
+    assert "resolves" not in data
+    assert "This article resolves" not in client.get(change_url(own)).text
+    data["resolves"] = [str(other.pk)]  # posted anyway: ignored
+    assert client.post(change_url(own), data).status_code == 302
+    item.refresh_from_db()
+    other.refresh_from_db()
+    assert item.resolved_by == editor_resolution and other.is_open
+
+
+def test_writers_see_but_cannot_resolve_items_in_the_item_admin(client):
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("Writer"))
+    item = watch(make_article())
+    url = reverse("admin:articles_watchitem_change", args=[item.pk])
+    assert client.get(url).status_code == 200  # read-only
+    client.post(url, {"status": "happened", "resolved_on": "2027-03-12"})
+    item.refresh_from_db()
+    assert item.is_open
