@@ -1,7 +1,8 @@
 """
 Sources and link health in the admin. Dead, moved and unreachable links are never
 silent: the article list filters by them, the article form warns about them
-(templates/admin/articles/article/change_form.html) and "Checked links" lists them all.
+(templates/admin/articles/article/change_form.html) and the Citations list
+(Articles › Citations) shows every link's state.
 """
 
 from django.contrib import admin, messages
