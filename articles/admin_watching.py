@@ -82,6 +82,11 @@ class WatchItemAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deleted from their article's Looking Ahead
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"status", "resolved_on", "resolved_by", "resolution_note"} & set(form.changed_data):
+            touch_articles([obj.article_id])
+
     @admin.display(description="Development", ordering="text")
     def text_start(self, item):
         return str(item)
@@ -120,6 +125,13 @@ class WatchItemAdmin(admin.ModelAdmin):
                 "pagination": {"more": page.has_next()},
             }
         )
+
+
+def touch_articles(article_ids) -> None:
+    """An outcome now shows beside an item: its article's modified date (and so its
+    dateModified, feed and sitemap lastmod) moves, as for a correction."""
+    now = timezone.now()
+    Article.objects.filter(pk__in=set(article_ids)).update(modified_at=now, updated_at=now)
 
 
 def item_label(item: WatchItem) -> str:
@@ -201,9 +213,11 @@ class ArticleResolvesForm(ArticleAdminForm):
         if "resolves" not in self.cleaned_data:
             return
         chosen = {item.pk: item for item in self.cleaned_data["resolves"]}
+        changed = []
         for item in WatchItem.objects.filter(resolved_by=article).exclude(pk__in=chosen):
             item.reopen()
             item.save()
+            changed.append(item.article_id)
         status = self.cleaned_data.get("resolves_status") or WatchItem.Status.HAPPENED
         note = self.cleaned_data.get("resolves_note", "").strip()
         for item in chosen.values():
@@ -211,3 +225,5 @@ class ArticleResolvesForm(ArticleAdminForm):
                 continue
             item.resolve(status, by=article, note=note)
             item.save()
+            changed.append(item.article_id)
+        touch_articles(changed)

@@ -44,6 +44,10 @@ def test_an_editor_resolves_an_item_from_the_later_articles_form(client, editor)
         "It priced on 25 November.",
     )
     assert item.resolved_on == timezone.localdate()
+    # The earlier article now shows an outcome: its modified date moves, as for a correction.
+    before = earlier.updated_at
+    earlier.refresh_from_db()
+    assert earlier.updated_at > before and earlier.modified_at > earlier.published_at
 
 
 def test_the_outcome_shows_beside_the_item_and_on_the_later_article(client):

@@ -120,3 +120,10 @@ def test_private_and_loopback_addresses_are_refused_unless_allowed(settings, web
 def test_only_web_addresses_are_checked():
     result = check_url("ftp://example.org/file")
     assert result.state == LinkState.UNREACHABLE and "not a web address" in result.error
+
+
+def test_https_certificates_are_verified(tls_web):
+    """TLS is checked against the name asked for, even though we connect to a pinned IP."""
+    result = check_url(f"{tls_web}/ok")
+    assert result.state == LinkState.UNREACHABLE
+    assert "CERTIFICATE_VERIFY_FAILED" in result.error
