@@ -437,7 +437,9 @@ def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
             fields = {key: value for key, value in part.items() if key != "id"}
             if fields.get("source_id") not in sources:
                 fields["source_id"] = None
-            citation = Citation(**_same_id(Citation, part), article=article, position=number, **fields)
+            citation = Citation(
+                **_same_id(Citation, part), article=article, position=number, **fields
+            )
             if previous := checked.get(citation.source_url):
                 for name in LINK_FIELDS:
                     setattr(citation, name, getattr(previous, name))
@@ -447,7 +449,9 @@ def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
         WatchItem.objects.filter(article=article).delete()
         for number, part in enumerate(data["watch_items"], start=1):
             text = part if isinstance(part, str) else part["text"]
-            item = WatchItem(**_same_id(WatchItem, part), article=article, position=number, text=text)
+            item = WatchItem(
+                **_same_id(WatchItem, part), article=article, position=number, text=text
+            )
             if previous := outcomes.get(text):
                 for name in ("status", "check_by", "resolved_on", "resolution_note"):
                     setattr(item, name, getattr(previous, name))
