@@ -11,7 +11,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Min, Prefetch, Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
@@ -145,6 +145,20 @@ class ArticleQuerySet(models.QuerySet):
         """Scheduled for a time still to come: what editors watch in the admin list."""
         return self.filter(status=Article.Status.SCHEDULED, published_at__gt=now or timezone.now())
 
+    def next_visibility_change(self, now=None):
+        """
+        The next moment published() will answer differently with no write to cause it: a
+        scheduled article's publish time or a public article's unpublish time still ahead
+        (None when nothing is due). Caches of public pages live no longer than this.
+        """
+        now = now or timezone.now()
+        public = self.filter(status__in=Article.PUBLIC_STATUSES)
+        moments = [
+            public.filter(published_at__gt=now).aggregate(m=Min("published_at"))["m"],
+            public.filter(unpublish_at__gt=now).aggregate(m=Min("unpublish_at"))["m"],
+        ]
+        return min((moment for moment in moments if moment), default=None)
+
     def in_category(self, category):
         return self.filter(category=category)
 
@@ -179,6 +193,7 @@ class ArticleQuerySet(models.QuerySet):
             "topics",
             Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk")),
         )
+
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -298,7 +313,17 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # The latest public change (sitemap index) without sorting every row.
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
+            # The next unpublish time (next_visibility_change) without reading every row.
+            models.Index(
+                fields=["unpublish_at"],
+                condition=Q(unpublish_at__isnull=False),
+                name="article_unpublish_idx",
+            ),
+        ]
         permissions = [
             ("publish_article", "Can publish articles"),
             ("schedule_article", "Can schedule articles"),

@@ -27,7 +27,7 @@ urlpatterns = [
     path("feeds/<str:kind>/<slug:slug>/<str:format>/", feeds.feed_view, name="subject-feed"),
     # Sitemaps and robots.txt.
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
-    path("sitemap-news.xml", sitemaps.news_sitemap),
+    path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
     path(
         "sitemap-<str:section>.xml",
         sitemap,

@@ -9,6 +9,7 @@ from site_settings.models import SiteSettings
 
 from .feeds import feed_links
 from .models import Article, Author, Category, SlugRedirect
+from .pagination import ArchivePaginator
 from .related import related_articles
 from .share_links import share_links, tracked_url
 from .sharing import CARD_SHAPES, stored_card
@@ -26,7 +27,13 @@ class ForgivingPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-class HomeView(ForgivingPaginationMixin, ListView):
+class ArchivePaginationMixin(ForgivingPaginationMixin):
+    """Reader lists: counts and page numbers bounded, so no page scans the whole archive."""
+
+    paginator_class = ArchivePaginator
+
+
+class HomeView(ArchivePaginationMixin, ListView):
     template_name = "articles/home.html"
     context_object_name = "articles"
 
@@ -88,7 +95,7 @@ def share_card(request, uuid, shape, digest):
     return response
 
 
-class ArticleListView(ForgivingPaginationMixin, ListView):
+class ArticleListView(ArchivePaginationMixin, ListView):
     """Published articles filtered by one thing the page is about (category, topic, author)."""
 
     template_name = "articles/article_list.html"

@@ -6,12 +6,12 @@ from taggit.models import Tag
 
 from articles.feeds import feed_links
 from articles.models import Article
-from articles.views import ForgivingPaginationMixin
+from articles.views import ArchivePaginationMixin
 
 from .models import Expert, ExpertRedirect, Perspective
 
 
-class ExpertListView(ForgivingPaginationMixin, ListView):
+class ExpertListView(ArchivePaginationMixin, ListView):
     template_name = "experts/expert_list.html"
     context_object_name = "experts"
     paginate_by = 30
@@ -29,7 +29,7 @@ class ExpertListView(ForgivingPaginationMixin, ListView):
         )
 
 
-class ExpertDetailView(ForgivingPaginationMixin, ListView):
+class ExpertDetailView(ArchivePaginationMixin, ListView):
     """
     An expert's record: every perspective they gave in published articles, newest first,
     each with the credential as printed then and any disclosure, and the topics they

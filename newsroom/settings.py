@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Readers' public pages from the cache; above the rest so a hit skips it all.
+    "newsroom.caching.PageCacheMiddleware",
     # CSP and the headers Django lacks wrap everything below, static files included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsroom.security.SecurityHeadersMiddleware",
@@ -145,6 +147,14 @@ if redis_url := os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The full-page cache (newsroom/caching.py): how long a stored page may live (0 turns the
+# page cache and its public headers off), and what shared caches (nginx, a CDN) and
+# browsers are told. Every stored page is dropped at once when public content changes.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_SHARED_SECONDS = int(os.environ.get("PAGE_SHARED_SECONDS", "5"))
+PAGE_STALE_SECONDS = int(os.environ.get("PAGE_STALE_SECONDS", "5"))
+PAGE_BROWSER_SECONDS = int(os.environ.get("PAGE_BROWSER_SECONDS", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

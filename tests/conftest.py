@@ -4,10 +4,14 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def fast_and_isolated(settings, tmp_path):
-    """Each test: a fast password hasher, its own media folder and an empty cache."""
+    """Each test: a fast password hasher, its own media folder and an empty cache.
+
+    The full-page cache is off, so query budgets measure rendering; the tests of the page
+    cache (tests/articles/test_caching.py) turn it on."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://news.example.org"
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

@@ -265,6 +265,8 @@ def test_article_page_query_budget_holds_with_sharing(client, django_assert_num_
         client.get(article.get_absolute_url())
     with django_assert_num_queries(9):
         client.get(article.get_absolute_url())
+    with django_assert_num_queries(7):
+        client.get(article.get_absolute_url())
 
 
 def test_drafts_have_no_page_to_share(client):
