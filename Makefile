@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images bench-search bench-import lock audit
+.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images bench-search bench-import lock audit serve bench bench-tools
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo and serve on http://$(HOST):$(PORT)/"
@@ -14,6 +14,9 @@ help:
 	@echo "make lint   ruff, migration check and the production deploy check"
 	@echo "make lock   regenerate the hashed lock files from requirements*.txt (needs PyPI)"
 	@echo "make clean  remove .venv and var/ (the local database, media and secret key)"
+	@echo "make serve  gunicorn with production settings on $(HOST):$(PORT) (needs SECRET_KEY...: docs/deploy.md)"
+	@echo "make bench  seed $(BENCH_ARTICLES) articles, load every page with wrk (gunicorn, cache, nginx);"
+	@echo "            BENCH_ARTICLES=, BENCH_SECONDS=, DATABASE_URL=postgres://.../nr_bench, BASE=<git rev>"
 	@echo "make bench-images  time all renditions of a 4000x3000 JPEG and report peak memory"
 	@echo "make bench-search  seed 100,000 articles into PostgreSQL database $(BENCH_DB) and time searches"
 	@echo "make bench-import  time importing 1,000 generated articles into PostgreSQL database $(BENCH_IMPORT_DB)"
@@ -119,6 +122,34 @@ bench-search: install
 		|| psql "$(BENCH_SERVER)/postgres" -c 'CREATE DATABASE "$(BENCH_DB)"'
 	DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) manage.py bench_search $(BENCH_ARGS)
+
+# Production serving: migrate, collect hashed and compressed static files, then gunicorn.
+# Settings come from the environment (docs/deploy.md); put nginx in front
+# (deploy/nginx/newsroom.conf). WEB_CONCURRENCY sets the number of workers.
+WEB_CONCURRENCY ?= 2
+serve: install
+	@[ -n "$$SECRET_KEY" ] || { echo "make serve uses production settings: set SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS and SITE_URL (docs/deploy.md)"; exit 1; }
+	NEWSROOM_PRODUCTION=1 $(PY) manage.py migrate --noinput
+	NEWSROOM_PRODUCTION=1 $(PY) manage.py collectstatic --noinput -v0
+	NEWSROOM_PRODUCTION=1 exec $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) \
+		--workers $(WEB_CONCURRENCY) --max-requests 20000 --max-requests-jitter 2000 \
+		--timeout 30 --graceful-timeout 20
+
+# Page benchmark (newsroom/bench.py): BENCH_ARTICLES articles in var/bench/ (SQLite) or the
+# PostgreSQL database DATABASE_URL names (must contain "bench"); BASE=<rev> compares.
+# nginx and wrk come from Debian, installed here when missing and we are root.
+BENCH_ARTICLES ?= 100000
+bench: install bench-tools
+	BENCH_ARTICLES=$(BENCH_ARTICLES) $(PY) -m newsroom.bench $(if $(BASE),--base $(BASE))
+
+bench-tools:
+	@if command -v nginx >/dev/null && command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's nginx-light and wrk for the benchmark"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light wrk; \
+	else \
+		echo "make bench needs nginx and wrk: sudo apt-get install -y nginx-light wrk"; exit 1; \
+	fi
 
 clean:
 	rm -rf $(VENV) var node_modules test-artifacts

@@ -176,6 +176,9 @@ def shared_seconds(next_change: float | None, now: float) -> int:
 
 def add_validators(response) -> None:
     """ETag from the body, and Last-Modified: the view's own, else the time it was rendered."""
+    # One chunk: a feed is written element by element, and each chunk would be a write to
+    # the socket on every hit.
+    response.content = response.content
     if not response.has_header("ETag"):
         set_response_etag(response)
     if not response.has_header("Last-Modified"):

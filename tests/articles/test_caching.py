@@ -319,3 +319,43 @@ def test_pages_that_fail_are_not_stored(client):
     assert "X-Page-Cache" not in client.get("/articles/no-such-article/")
     category = make_category()
     assert "X-Page-Cache" not in client.get(category.get_absolute_url() + "?page=1&x=")
+
+
+# Redis, as production runs it ---------------------------------------------------------
+
+REDIS_URL = "redis://127.0.0.1:6379/1"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Django's Redis backend, as settings.py configures it when REDIS_URL is set."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError as error:
+        pytest.skip(f"no Redis at {REDIS_URL} ({error})")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-tests",
+        }
+    }
+    cache.clear()
+    yield redis.Redis.from_url(REDIS_URL)
+    cache.clear()
+
+
+def test_the_page_cache_works_in_redis(client, redis_cache, django_assert_num_queries):
+    article = make_full_article(headline="Stored in Redis")
+    url = article.get_absolute_url()
+    assert fetch(client, url)["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        assert fetch(client, url)["X-Page-Cache"] == "hit"
+    assert any(b"page-cache:page:" in key for key in redis_cache.keys("newsroom-tests:*"))
+    article.headline = "Changed in Redis"
+    article.save()
+    response = fetch(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Changed in Redis" in response.content
