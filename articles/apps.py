@@ -5,4 +5,6 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
+        from newsroom import caching  # noqa: F401  (page-cache signals and checks)
+
         from . import signals  # noqa: F401

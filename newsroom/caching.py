@@ -31,6 +31,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -78,6 +79,24 @@ PRIVATE_MODELS = {
 }
 
 GENERATION_KEY = "page-cache:generation"
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(**kwargs):
+    """Several server processes with their own in-process caches would each keep their
+    stale pages after a change: the page cache needs Redis (or another shared cache)."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.PAGE_CACHE_SECONDS and backend.endswith("LocMemCache"):
+        return [
+            checks.Warning(
+                "PAGE_CACHE_SECONDS is set but the cache is each process's own memory: "
+                "with several gunicorn workers, a change would not reach the pages the "
+                "other workers stored.",
+                hint="Set REDIS_URL, or PAGE_CACHE_SECONDS=0.",
+                id="newsroom.W001",
+            )
+        ]
+    return []
 
 
 # The content generation ----------------------------------------------------------------

@@ -359,3 +359,11 @@ def test_the_page_cache_works_in_redis(client, redis_cache, django_assert_num_qu
     response = fetch(client, url)
     assert response["X-Page-Cache"] == "miss"
     assert b"Changed in Redis" in response.content
+
+
+def test_deploy_check_warns_when_workers_could_not_share_the_page_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGE_CACHE_SECONDS = 600
+    assert [warning.id for warning in caching.check_shared_cache()] == ["newsroom.W001"]
+    settings.PAGE_CACHE_SECONDS = 0
+    assert caching.check_shared_cache() == []
