@@ -94,6 +94,10 @@ class IdRangePaginator:
 
 
 class ArticleSitemap(SiteSitemap):
+    # Google takes 50,000 a page; 10,000 keeps a page's rendering within a worker's
+    # memory budget (Django builds a dict per address) and its time short.
+    limit = 10_000
+
     def items(self):
         return Article.objects.published().only("slug", "updated_at").order_by("pk")
 

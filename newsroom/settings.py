@@ -151,11 +151,9 @@ else:
 # The full-page cache (newsroom/caching.py): how long a stored page may live (0 turns the
 # page cache and its public headers off), and what shared caches (nginx, a CDN) and
 # browsers are told. Every stored page is dropped at once when public content changes,
-# which needs a cache all server processes share: in production, only with REDIS_URL
+# which needs a cache all server processes share: on by default only with REDIS_URL
 # (each gunicorn worker has its own in-process cache, and would keep its stale pages).
-PAGE_CACHE_SECONDS = int(
-    os.environ.get("PAGE_CACHE_SECONDS", "600" if redis_url or not PRODUCTION else "0")
-)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if redis_url else "0"))
 PAGE_SHARED_SECONDS = int(os.environ.get("PAGE_SHARED_SECONDS", "5"))
 PAGE_STALE_SECONDS = int(os.environ.get("PAGE_STALE_SECONDS", "5"))
 PAGE_BROWSER_SECONDS = int(os.environ.get("PAGE_BROWSER_SECONDS", "0"))
