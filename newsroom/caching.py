@@ -148,6 +148,12 @@ def next_visibility_change(generation: str, now: float) -> float | None:
 
     key = next_change_key(generation)
     moment = cache.get(key)
+    if moment and moment <= now:
+        # It has come: an article went live or away. Related-article lists may hold
+        # it (or miss it) too: forget them with the pages.
+        from articles.related import forget_related_articles
+
+        forget_related_articles()
     if moment is None or (moment and moment <= now):
         when = Article.objects.next_visibility_change()
         moment = when.timestamp() if when else 0.0

@@ -223,9 +223,10 @@ def test_site_settings_show_on_every_page_at_once(client):
 
 
 def test_a_scheduled_article_goes_live_on_time_with_nothing_running(client, monkeypatch):
-    make_article(headline="Already out")
+    out = make_full_article(headline="Already out")
     scheduled = make_full_article(
         headline="Due in two minutes",
+        category=out.category,  # so it is related to the article already out
         status=Article.Status.SCHEDULED,
         published_at=timezone.now() + timedelta(minutes=2),
     )
@@ -233,6 +234,7 @@ def test_a_scheduled_article_goes_live_on_time_with_nothing_running(client, monk
     assert "Due in two minutes" not in home.content.decode()
     assert fetch(client, "/")["X-Page-Cache"] == "hit"
     assert client.get(scheduled.get_absolute_url()).status_code == 404
+    assert "Due in two minutes" not in html(client, out.get_absolute_url())
 
     travel(monkeypatch, 60)  # not yet: still the stored page
     assert fetch(client, "/")["X-Page-Cache"] == "hit"
@@ -240,6 +242,9 @@ def test_a_scheduled_article_goes_live_on_time_with_nothing_running(client, monk
     travel(monkeypatch, 121)  # past the publish time: no write happened, yet it is there
     assert "Due in two minutes" in html(client, "/")
     assert fetch(client, scheduled.get_absolute_url())
+    # …in the feed, and among the related articles of the article already out.
+    assert "Due in two minutes" in html(client, reverse("articles:feed", args=["rss"]))
+    assert "Due in two minutes" in html(client, out.get_absolute_url())
 
 
 def test_an_unpublish_time_takes_the_article_down_on_time(client, monkeypatch):
