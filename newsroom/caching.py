@@ -39,6 +39,8 @@ from django.dispatch import receiver
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
+from articles.pagination import ARCHIVE_MAX_PAGES
+
 # The views whose pages depend only on their address and on public content.
 PUBLIC_PAGES = {
     "articles:home",
@@ -59,10 +61,11 @@ PUBLIC_PAGES = {
 PUBLIC_UNSTORED_PAGES = {"articles:search"}
 
 # Query parameters that change a public page (?page= on lists, ?p= on sitemaps,
-# ?content=full on feeds), with the values that make a bounded set of addresses.
+# ?content=full on feeds), with the values that make a bounded set of addresses: a
+# crawler walking ?page=1…99999 must not fill the cache with copies of the last page.
 KEY_PARAMETERS = {
-    "page": lambda value: value.isdigit() and len(value) <= 5,
-    "p": lambda value: value.isdigit() and len(value) <= 5,
+    "page": lambda value: value.isdigit() and 1 <= int(value) <= ARCHIVE_MAX_PAGES,
+    "p": lambda value: value.isdigit() and 1 <= int(value) <= 1000,
     "content": lambda value: value == "full",
 }
 # Parameters no page reads: shared links carry them, and they must not split the cache.
@@ -280,8 +283,8 @@ class PageCacheMiddleware:
         if has_session(request) and user is not None and user.is_authenticated:
             make_private(response)
             return response
-        if response.status_code != 200 or response.streaming:
-            return response
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return response  # a page that sets a cookie is for its reader alone
         add_validators(response)
         now = time.time()
         if not settings.PAGE_CACHE_SECONDS:

@@ -107,6 +107,7 @@ def test_tracking_parameters_share_the_page_and_unknown_ones_are_not_stored(clie
     # Pages of a list are pages of their own; nonsense page numbers are not stored.
     assert fetch(client, "/?page=2")["X-Page-Cache"] == "miss"
     assert "X-Page-Cache" not in fetch(client, "/?page=abc")
+    assert "X-Page-Cache" not in fetch(client, "/?page=101")  # past the archive's depth
 
 
 def test_search_pages_get_public_headers_but_are_never_stored(client):
