@@ -139,6 +139,7 @@ if redis_url := os.environ.get("REDIS_URL"):
     redis_timeout = float(os.environ.get("REDIS_TIMEOUT", "1"))
     CACHES = {
         "default": {
+            # Django's Redis backend: misses while Redis is down, one client per pool.
             "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),

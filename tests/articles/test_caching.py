@@ -334,7 +334,7 @@ REDIS_URL = "redis://127.0.0.1:6379/1"
 
 @pytest.fixture
 def redis_cache(settings):
-    """Django's Redis backend, as settings.py configures it when REDIS_URL is set."""
+    """Our Redis backend (newsroom/cache.py), as settings.py configures it."""
     import redis
 
     try:
@@ -343,7 +343,7 @@ def redis_cache(settings):
         pytest.skip(f"no Redis at {REDIS_URL} ({error})")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-tests",
         }
