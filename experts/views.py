@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
@@ -17,14 +17,15 @@ class ExpertListView(ArchivePaginationMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        published = Article.objects.published()
+        # EXISTS finds who was quoted without counting every perspective in the archive;
+        # the totals are counted for the page's experts alone (after ORDER BY … LIMIT).
+        public = Perspective.objects.filter(
+            expert=OuterRef("pk"), article__in=Article.objects.published()
+        )
+        total = public.order_by().values("expert").annotate(total=Count("*")).values("total")
         return (
-            Expert.objects.annotate(
-                perspective_total=Count(
-                    "perspectives", filter=Q(perspectives__article__in=published)
-                )
-            )
-            .filter(perspective_total__gt=0)
+            Expert.objects.filter(Exists(public))
+            .annotate(perspective_total=Subquery(total))
             .order_by("name")
         )
 

@@ -360,6 +360,7 @@ def test_the_page_cache_works_in_redis(client, redis_cache, django_assert_num_qu
     with django_assert_num_queries(0):
         assert fetch(client, url)["X-Page-Cache"] == "hit"
     assert any(b"page-cache:page:" in key for key in redis_cache.keys("newsroom-tests:*"))
+    assert cache._cache.get_client() is cache._cache.get_client()  # one client, reused
     article.headline = "Changed in Redis"
     article.save()
     response = fetch(client, url)

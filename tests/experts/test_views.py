@@ -32,9 +32,11 @@ def test_expert_page_lists_every_published_perspective_across_articles(client):
 def test_expert_index_lists_quoted_experts_with_counts(client):
     quoted, unquoted = make_expert(name="Quoted Person"), make_expert(name="Never Quoted")
     quote(quoted, make_article(), "Something.")
+    quote(quoted, make_article(), "Something more.")
+    quote(quoted, make_article(status=Article.Status.DRAFT), "Not yet public.")
     response = client.get("/experts/")
     assert list(response.context["experts"]) == [quoted]
-    assert b"1 perspective" in response.content
+    assert b"2 perspectives" in response.content
     assert unquoted.name.encode() not in response.content
 
 
