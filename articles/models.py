@@ -315,6 +315,13 @@ class Article(models.Model):
         get_latest_by = "published_at"
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # Newest first, in the order lists, feeds and the admin show: a page reads its
+            # dozen rows off the index instead of sorting every public article (no
+            # index on status can give that order for status IN (scheduled, published)).
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            models.Index(
+                fields=["category", "-published_at", "-id"], name="article_category_newest_idx"
+            ),
             # The latest public change (sitemap index) without sorting every row.
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
             # The next unpublish time (next_visibility_change) without reading every row.
