@@ -103,6 +103,8 @@ class SiteServer:
             "ALLOWED_HOSTS": "127.0.0.1",
             "SITE_URL": self.url,
             "AXES_FAILURE_LIMIT": "1000",
+            # Every request must reach the database: a stored page would still answer 200.
+            "PAGE_CACHE_SECONDS": "0",
             "PYTHONUNBUFFERED": "1",
         }
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
