@@ -263,7 +263,7 @@ class PageCacheMiddleware:
             entry = found.get(key)
             now = time.time()
             if entry is not None and entry[0] == generation and entry[1] > now:
-                stored_generation, expires, response = entry
+                _, expires, response = entry
                 # A shared cache may keep it no longer than this copy lives (its end is
                 # never past the next scheduled change).
                 make_public(response, expires, now)
