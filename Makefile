@@ -16,7 +16,8 @@ help:
 	@echo "make clean  remove .venv and var/ (the local database, media and secret key)"
 	@echo "make serve  gunicorn with production settings on $(HOST):$(PORT) (needs SECRET_KEY...: docs/deploy.md)"
 	@echo "make bench  seed $(BENCH_ARTICLES) articles, load every page with wrk (gunicorn, cache, nginx);"
-	@echo "            BENCH_ARTICLES=, BENCH_SECONDS=, DATABASE_URL=postgres://.../nr_bench, BASE=<git rev>"
+	@echo "            BENCH_ARTICLES=, BENCH_SECONDS=, DATABASE_URL=postgres://.../nr_bench, BASE=<git rev>,"
+	@echo "            SAVE=1 (writes docs/benchmarks/pages-<date>-<commit>.txt)"
 	@echo "make bench-images  time all renditions of a 4000x3000 JPEG and report peak memory"
 	@echo "make bench-search  seed 100,000 articles into PostgreSQL database $(BENCH_DB) and time searches"
 	@echo "make bench-import  time importing 1,000 generated articles into PostgreSQL database $(BENCH_IMPORT_DB)"
@@ -140,7 +141,7 @@ serve: install
 # nginx and wrk come from Debian, installed here when missing and we are root.
 BENCH_ARTICLES ?= 100000
 bench: install bench-tools
-	BENCH_ARTICLES=$(BENCH_ARTICLES) $(PY) -m newsroom.bench $(if $(BASE),--base $(BASE))
+	BENCH_ARTICLES=$(BENCH_ARTICLES) $(PY) -m newsroom.bench $(if $(BASE),--base $(BASE)) $(if $(SAVE),--save)
 
 bench-tools:
 	@if command -v nginx >/dev/null && command -v wrk >/dev/null; then :; \

@@ -307,6 +307,26 @@ def table(results: dict, base: dict | None, base_label: str) -> str:
     return "\n".join(lines)
 
 
+def ensure_postgres_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it does not exist yet."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    server = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        name = config["NAME"]
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            say(f"Creating the PostgreSQL database {name}")
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def git_head(folder: Path) -> str:
     return subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=folder, capture_output=True, text=True
@@ -324,6 +344,12 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--base", default=os.environ.get("BASE") or None)
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        default=bool(os.environ.get("BENCH_SAVE")),
+        help="also write the output to docs/benchmarks/pages-<date>-<commit>.txt",
+    )
     options = parser.parse_args(argv)
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None:
@@ -351,10 +377,15 @@ def main(argv=None) -> None:
     }
     current = Revision(f"{git_head(ROOT)}", ROOT, ROOT / ".venv" / "bin" / "python")
     engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
+    if engine == "PostgreSQL":
+        if "bench" not in database.rsplit("/", 1)[-1]:
+            raise SystemExit("DATABASE_URL must name a database whose name contains 'bench'.")
+        ensure_postgres_database(database)
     cache_name = "Redis" if os.environ.get("REDIS_URL") else "in-process"
     say(f"Seeding {options.articles:,} articles ({engine})…")
     current.run(["manage.py", "migrate", "--noinput", "-v0"], env)
-    print(current.run(["manage.py", "seed_bench", "--articles", str(options.articles)], env))
+    seeding = current.run(["manage.py", "seed_bench", "--articles", str(options.articles)], env)
+    print(seeding)
     current.run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
     urls = json.loads(current.run([str(PROBE), "urls"], env))
 
@@ -377,17 +408,32 @@ def main(argv=None) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(
-        f"{options.articles:,} articles on {engine}, {cache_name} cache; commit {current.label}; "
-        f"{options.workers} gunicorn workers; wrk {options.seconds} s, "
+    lines = [
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: `make bench`, "
+        f"{options.articles:,} articles on {engine}, {cache_name} cache; "
+        f"commit {current.label}; {options.workers} gunicorn workers; wrk {options.seconds} s, "
         f"{options.connections} connections per run; {os.cpu_count()} CPUs, "
-        f"load average {load} at the end."
-    )
-    print(f"Pages: {', '.join(f'{page} {path}' for page, path in urls.items())}")
-    print(table(results, base_results, options.base or "base"))
+        f"load average {load} at the end.",
+        seeding.strip().splitlines()[-1] if seeding.strip() else "",
+        f"Pages: {', '.join(f'{page} {path}' for page, path in urls.items())}",
+        table(results, base_results, options.base or "base"),
+    ]
     if base_results:
-        print(f"× = {current.label} / {base.label}: above 1 is faster (req/s), "
-              "below 1 is quicker (p99).")  # fmt: skip
+        lines.append(
+            f"× = {current.label} / {base.label}: above 1 is faster (req/s), "
+            "below 1 is quicker (p99)."
+        )
+    output = "\n".join(lines) + "\n"
+    print(output, end="")
+    if options.save:
+        saved = (
+            ROOT
+            / "docs"
+            / "benchmarks"
+            / (f"pages-{time.strftime('%Y-%m-%d', time.gmtime())}-{current.label}.txt")
+        )
+        saved.write_text(output)
+        say(f"Saved to {saved.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
