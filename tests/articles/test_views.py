@@ -174,3 +174,31 @@ def test_list_pages_query_count_does_not_grow_with_articles_shown(
         client.get(reverse("articles:topic", args=["shared"]))
     with django_assert_num_queries(4):
         client.get(author.get_absolute_url())
+
+
+def test_citations_and_watch_items_arrive_together_complete_and_in_order(
+    client, django_assert_num_queries
+):
+    import datetime
+
+    from articles.models import Citation, WatchItem
+
+    article = make_full_article(parts=3)
+    Citation.objects.filter(article=article, position=2).update(
+        source_date=datetime.date(2025, 10, 2)
+    )
+    other = make_full_article(parts=1)
+    loaded = {a.pk: a for a in Article.objects.for_page().filter(pk__in=[article.pk, other.pk])}
+    with django_assert_num_queries(0):  # both came with the article, in one query
+        citations = list(loaded[article.pk].citations.all())
+        watch_items = list(loaded[article.pk].watch_items.all())
+        assert len(loaded[other.pk].citations.all()) == len(loaded[other.pk].watch_items.all())
+    assert all(isinstance(citation, Citation) for citation in citations)
+    assert [(c.position, c.claim, c.source_name) for c in citations] == [
+        (n, f"Claim {n}", f"Source {n}") for n in (1, 2, 3)
+    ]
+    assert citations[1].source_date == datetime.date(2025, 10, 2)
+    assert all(isinstance(item, WatchItem) for item in watch_items)
+    assert [item.text for item in watch_items] == ["Watch 1", "Watch 2", "Watch 3"]
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<time datetime="2025-10-02">2 October 2025</time>' in html
