@@ -123,12 +123,29 @@ class Server:
     def worker_peak_mb(self) -> float:
         """The largest peak resident set (VmHWM) among the workers, in MB."""
         peak = 0
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        for pid in children.read_text().split():
-            status = Path(f"/proc/{pid}/status").read_text()
+        for pid in child_pids(self.process.pid):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:  # a worker that just exited
+                continue
             match = re.search(r"VmHWM:\s+(\d+) kB", status)
             peak = max(peak, int(match.group(1)) if match else 0)
         return peak / 1024
+
+
+def child_pids(parent: int) -> list[str]:
+    children = Path(f"/proc/{parent}/task/{parent}/children")
+    if children.exists():
+        return children.read_text().split()
+    found = []  # kernels without that file: read every process's parent
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(parent):
+            found.append(stat.parent.name)
+    return found
 
 
 def wait_for(url: str, log: Path, seconds: float = 60) -> None:
@@ -190,8 +207,10 @@ http {{
 """
     )
     command = ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")]
-    subprocess.run([*command, "-t"], check=True, capture_output=True)
-    subprocess.run(command, check=True)
+    for args in ([*command, "-t"], command):
+        result = subprocess.run(args, capture_output=True, text=True)
+        if result.returncode:
+            raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr}")
     try:
         wait_for(f"http://127.0.0.1:{static_port}/article.html", folder / "error.log")
         yield f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{static_port}/article.html"
@@ -212,9 +231,14 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
         capture_output=True, text=True, timeout=seconds + 60,
     )  # fmt: skip
     out = result.stdout
+    if "Requests/sec" not in out:
+        raise SystemExit(f"wrk failed on {url}:\n{out}\n{result.stderr}")
 
     def latency(pct: str) -> float:
-        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        match = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if match is None:  # no request completed
+            return float("nan")
+        value, unit = match.groups()
         return float(value) * UNITS[unit]
 
     socket_errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
