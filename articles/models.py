@@ -207,7 +207,6 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         # The search vector is large and only the database reads it: never load it by default.
