@@ -45,4 +45,13 @@ def sanitize_html(html: str) -> str:
     # Drop the contents of script and style elements, not only their tags:
     # bleach's strip keeps inner text, which would show code to readers.
     html = _HIDDEN_ELEMENTS.sub("", html)
-    return _cleaner.clean(html).strip()
+    cleaned = _cleaner.clean(html).strip()
+    # html5lib can serialise mis-nested input (a heading inside a heading) as markup that
+    # parses differently the next time; cleaning again until nothing changes means that a
+    # stored body never changes on a later save. Two passes settle every case we know.
+    for _ in range(3):
+        again = _cleaner.clean(cleaned).strip()
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
