@@ -28,7 +28,7 @@ from .models import (
     SlugRedirect,
     WatchItem,
 )
-from .pagination import AdminPaginator
+from .pagination import AdminPaginator, count_up_to
 from .search import SearchText, search_engine
 from .watching import overdue_items
 
@@ -331,8 +331,9 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         flagged = Citation.objects.filter(link_state__in=PROBLEM_STATES)
         extra_context = {
-            "overdue_watch_items": overdue_items().count(),
-            "broken_link_articles": flagged.values("article").distinct().count(),
+            # Bounded counts: this page must not read whole tables (issue 9).
+            "overdue_watch_items": count_up_to(overdue_items()),
+            "broken_link_articles": count_up_to(flagged.order_by().values("article").distinct()),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from . import workflow
 from .forms import ArticleAdminForm
 from .models import Article, WatchItem
 from .watching import overdue_items
@@ -80,7 +81,10 @@ class WatchItemAdmin(admin.ModelAdmin):
         return allowed and request.user.has_perm("articles.edit_any_article")
 
     def has_delete_permission(self, request, obj=None):
-        return False  # deleted from their article's Looking Ahead
+        # Deleting an article deletes its items: the admin asks this for each of them, so a
+        # flat "no" here would forbid deleting any article with a Looking Ahead.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj.article))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -15,6 +15,12 @@ from django.utils.functional import cached_property
 ARCHIVE_MAX_PAGES = 100
 
 
+def count_up_to(queryset, bound: int = 999) -> int | str:
+    """How many rows, up to `bound` ("999+" beyond): a count that never reads the table."""
+    found = queryset[: bound + 1].count()
+    return f"{bound}+" if found > bound else found
+
+
 class BoundedPaginator(Paginator):
     """Counts at most `max_items` rows: SELECT COUNT(*) FROM (… LIMIT n), never the table."""
 

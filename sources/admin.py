@@ -104,7 +104,12 @@ class CheckedLinkAdmin(admin.ModelAdmin):
         return allowed and (obj is None or workflow.can_edit(request.user, obj.article))
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # Deleting an article deletes its citations: the admin asks this for each of them,
+        # so a flat "no" here would forbid deleting any article with Data & Evidence.
+        from articles import workflow
+
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj.article))
 
     @admin.display(description="Claim")
     def claim_start(self, citation):

@@ -48,7 +48,14 @@ def test_admin_count_of_the_whole_list_is_the_planners_estimate_on_postgresql(
     with CaptureQueriesContext(connection) as captured:
         response = admin_client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 200
-    assert not counts(captured.captured_queries)
+    # The side links' counts (overdue watch items, broken source links) are bounded, as the
+    # test above checks; the articles themselves are not counted at all.
+    article_counts = [
+        sql
+        for sql in counts(captured.captured_queries)
+        if "articles_watchitem" not in sql and "articles_citation" not in sql
+    ]
+    assert not article_counts
     assert any("reltuples" in query["sql"] for query in captured.captured_queries)
 
 

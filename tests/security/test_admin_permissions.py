@@ -40,6 +40,10 @@ ARTICLE_URLS = {
     "articles_article_preview": "renders in a rolled-back transaction: workflow.can_edit",
     "articles_article_restore": "rewrites the content: workflow.can_edit",
     "articles_article_autosave": "keeps a private copy: workflow.can_edit",
+    "articles_article_autosave_new": "keeps a private copy of an unsaved article: add_article "
+    "(refusals in tests/articles/test_autosave.py)",
+    "articles_article_checklist": "reads the form as typed, writes nothing: workflow.can_edit",
+    "articles_article_checklist_new": "reads the form as typed, writes nothing: add_article",
     "articles_article_preview_links": "discloses a draft: articles.add_previewlink",
     None: "redirects <id>/ to <id>/change/",
 }
