@@ -1,7 +1,7 @@
 """
 Corrections, clarifications and updates: dated notes appended to a published article.
 
-Shown on the article page (prefetched by ArticleQuerySet.for_page), in its JSON-LD
+Shown on the article page (loaded with it by ArticleQuerySet.for_page), in its JSON-LD
 (`correction`) and moving the article's modified date, never its publish date. The
 site-wide log (/corrections/) and its feeds list them newest first (articles/corrections_log.py).
 """

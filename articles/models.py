@@ -145,6 +145,23 @@ def public_condition(prefix: str = "", now=None) -> Q:
 
 
 class ArticleQuerySet(models.QuerySet):
+    # Set by for_page(): load the parts in articles/page_parts.py once the rows are in,
+    # where Django runs prefetch_related() (not .iterator(), which prefetches elsewhere).
+    # Copied by _clone() so that it survives chaining, as prefetch_related() lookups do.
+    _page_parts = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._page_parts = self._page_parts
+        return clone
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._page_parts:
+            from .page_parts import attach_page_parts
+
+            attach_page_parts(self._result_cache)
+
     def published(self, now=None):
         """
         What readers may see: scheduled or published, with a publish time that has
@@ -187,24 +204,29 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """Everything the article page renders, in a fixed number of queries."""
+        """
+        Everything the article page renders, in 7 queries however long it is:
+        the article (with its category, editor, lead image and corrections), then its
+        byline, sections, perspectives, citations, watch items and topics. Watch items
+        cover both directions (its own and those of earlier articles it resolved) in one
+        query, and corrections come as a column of the article's row: articles/page_parts.py.
+        """
         from experts.models import Perspective
 
-        return self.select_related("category", "editors_comment_by", "lead_image").prefetch_related(
+        from .page_parts import with_corrections
+
+        queryset = with_corrections(
+            self.select_related("category", "editors_comment_by", "lead_image")
+        ).prefetch_related(
             Prefetch("byline", queryset=Byline.objects.select_related("author")),
             # Inline images come with their sections: no query of their own.
             Prefetch("sections", queryset=Section.objects.select_related("image")),
             Prefetch("perspectives", queryset=Perspective.objects.select_related("expert")),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
-            Prefetch("watch_items", queryset=WatchItem.objects.select_related("resolved_by")),
-            # What this article resolved from earlier ones (articles/watching.py).
-            Prefetch(
-                "resolved_watch_items",
-                queryset=WatchItem.objects.select_related("article").order_by("pk"),
-            ),
             "topics",
-            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk")),
         )
+        queryset._page_parts = True
+        return queryset
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):

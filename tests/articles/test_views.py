@@ -1,3 +1,4 @@
+import datetime
 from datetime import timedelta
 
 import pytest
@@ -5,8 +6,17 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article
-from tests.factories import make_article, make_author, make_category, make_full_article
+from articles.corrections import Correction
+from articles.models import Article, Citation, Section, WatchItem
+from sources.models import LinkState, Source
+from tests.factories import (
+    make_article,
+    make_author,
+    make_category,
+    make_full_article,
+    make_user,
+)
+from tests.images.pictures import make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -139,21 +149,59 @@ def test_lists_paginate(client):
     assert len(second.context["articles"]) == 1
 
 
+def make_article_with_every_part(parts: int) -> Article:
+    """`parts` of every kind the page shows, each with what it links to: section images,
+    cited sources with a dead link and an archived copy, watch items resolved by later
+    articles, items of earlier articles this one resolved, corrections and topics."""
+    image = make_image()
+    article = make_full_article(parts=parts, authors=[make_author(), make_author()])
+    Section.objects.filter(article=article).update(image=image)
+    for n in range(1, parts + 1):
+        Citation.objects.filter(article=article, position=n).update(
+            source=Source.objects.create(name=f"Organisation {n}"),
+            archived_url=f"https://archive.example/{n}",
+            link_state=LinkState.DEAD,
+            link_checked_at=timezone.now(),
+        )
+        item = WatchItem.objects.get(article=article, position=n)
+        item.resolve(WatchItem.Status.HAPPENED, by=make_article(), note=f"Outcome {n}")
+        item.save()
+        earlier = make_article(published_at=timezone.now() - timedelta(days=30))
+        earlier_item = WatchItem(article=earlier, text=f"Earlier watch {n}")
+        earlier_item.resolve(WatchItem.Status.DID_NOT_HAPPEN, by=article)
+        earlier_item.save()
+        Correction.objects.create(article=article, text=f"Correction {n}", part=f"Part {n}")
+    return article
+
+
 @pytest.mark.parametrize("parts", [1, 20])
 def test_article_page_query_count_does_not_grow_with_its_parts(
     client, django_assert_num_queries, parts
 ):
-    article = make_full_article(parts=parts)
+    article = make_article_with_every_part(parts)
     make_full_article(parts=1, category=article.category)  # something related to show
     client.get("/")  # fills the navigation cache, as any earlier visitor would have
-    # 9 warm: the 8th query is the article's corrections (issue 3), the 9th the earlier
-    # watch items it resolves (issue 10), the budget's last one.
-    # The first view also computes the related articles (one query, then cached): 10 cold.
-    with django_assert_num_queries(10):
+    # 1 the article, with its category, editor, lead image and, as a JSON column, its
+    #   corrections (articles/page_parts.py)
+    # 2 byline and authors          3 sections and their images
+    # 4 perspectives and experts    5 citations and their sources
+    # 6 topics
+    # 7 watch items both ways: its own (with the later articles that resolved them) and
+    #   those of earlier articles it resolved (with those articles)
+    # 8 the related articles: the first view computes them, later ones take them cached.
+    with django_assert_num_queries(8):
         cold = client.get(article.get_absolute_url())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         warm = client.get(article.get_absolute_url())
     assert len(cold.context["related_articles"]) == len(warm.context["related_articles"]) == 1
+    html = warm.content.decode()
+    # Every part, and what each links to, is on the page: the budget left nothing out.
+    assert html.count("<h2>Section ") == html.count('alt="A red and blue test picture"') == parts
+    assert html.count('class="source-page"') == html.count('class="archived-copy"') == parts
+    assert html.count('class="watch-outcome outcome-happened"') == parts
+    assert html.count(" — read <a href=") == parts  # the later, public, resolving article
+    assert html.count('id="resolves-') == html.count("Earlier watch ") == parts
+    assert html.count('class="correction correction-') == parts
 
 
 @pytest.mark.parametrize("count", [2, 12])
@@ -176,23 +224,48 @@ def test_list_pages_query_count_does_not_grow_with_articles_shown(
         client.get(author.get_absolute_url())
 
 
-def test_citations_and_watch_items_arrive_together_complete_and_in_order(
+def test_articles_loaded_together_each_get_their_own_parts_complete_and_in_order(
     client, django_assert_num_queries
 ):
-    import datetime
-
-    from articles.models import Citation, WatchItem
-
     article = make_full_article(parts=3)
     Citation.objects.filter(article=article, position=2).update(
         source_date=datetime.date(2025, 10, 2)
     )
-    other = make_full_article(parts=1)
-    loaded = {a.pk: a for a in Article.objects.for_page().filter(pk__in=[article.pk, other.pk])}
-    with django_assert_num_queries(0):  # both came with the article, in one query
-        citations = list(loaded[article.pk].citations.all())
-        watch_items = list(loaded[article.pk].watch_items.all())
-        assert len(loaded[other.pk].citations.all()) == len(loaded[other.pk].watch_items.all())
+    # Added newest first on purpose: the page lists corrections oldest first.
+    newer = Correction.objects.create(article=article, text="Second", created_by=make_user())
+    older = Correction.objects.create(
+        article=article,
+        kind=Correction.Kind.UPDATE,
+        text="First",
+        part="Claim 2",
+        created_at=timezone.now() - timedelta(hours=3, microseconds=7),
+    )
+    # `later` resolves the article's second item; the article resolves one of `earlier`'s.
+    later = make_full_article(parts=1)
+    resolved_item = WatchItem.objects.get(article=article, position=2)
+    resolved_item.resolve(WatchItem.Status.HAPPENED, by=later)
+    resolved_item.save()
+    earlier = make_article(headline="Earlier analysis")
+    earlier_item = WatchItem(article=earlier, position=1, text="Earlier watch")
+    earlier_item.resolve(WatchItem.Status.SUPERSEDED, by=article)
+    earlier_item.save()
+
+    loaded = {a.pk: a for a in Article.objects.for_page().filter(pk__in=[article.pk, later.pk])}
+    with django_assert_num_queries(0):  # everything came with the two articles
+        page, other = loaded[article.pk], loaded[later.pk]
+        citations = list(page.citations.all())
+        watch_items = list(page.watch_items.all())
+        resolved = list(page.resolved_watch_items.all())
+        corrections = list(page.corrections.all())
+        assert [item.text for item in other.watch_items.all()] == ["Watch 1"]
+        assert list(other.resolved_watch_items.all()) == [resolved_item]
+        assert list(other.corrections.all()) == []
+        # Each object holds the loaded articles it links to: no query to reach them.
+        assert other.resolved_watch_items.all()[0].article is page
+        assert watch_items[1].resolved_by is other
+        assert all(item.article is page for item in watch_items)
+        assert resolved[0].article.headline == "Earlier analysis"
+        assert all(correction.article is page for correction in corrections)
     assert all(isinstance(citation, Citation) for citation in citations)
     assert [(c.position, c.claim, c.source_name) for c in citations] == [
         (n, f"Claim {n}", f"Source {n}") for n in (1, 2, 3)
@@ -200,5 +273,14 @@ def test_citations_and_watch_items_arrive_together_complete_and_in_order(
     assert citations[1].source_date == datetime.date(2025, 10, 2)
     assert all(isinstance(item, WatchItem) for item in watch_items)
     assert [item.text for item in watch_items] == ["Watch 1", "Watch 2", "Watch 3"]
+    assert resolved == [earlier_item]
+    # Corrections rebuilt from JSON equal what the database holds, field for field.
+    fields = ["pk", "article_id", "kind", "text", "part", "created_at", "created_by_id"]
+    assert [[getattr(c, name) for name in fields] for c in corrections] == [
+        [getattr(c, name) for name in fields] for c in Correction.objects.filter(article=article)
+    ]
+    assert [c.pk for c in corrections] == [older.pk, newer.pk]
+    assert corrections[0].created_at.tzinfo is not None
+    assert all(not c._state.adding and not c.get_deferred_fields() for c in corrections)
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<time datetime="2025-10-02">2 October 2025</time>' in html
