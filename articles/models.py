@@ -35,10 +35,10 @@ def not_blank(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=GreaterThan(Length(Trim(field)), 0), name=name)
 
 
-# The brief is a dek of one or two sentences. Issue 3 first said 200 characters, but real
-# briefs run longer (the newsroom's shared example has 206) and must publish as written;
-# 300 still reads at a glance, and equals the longest social description editors may set.
-BRIEF_MAX_LENGTH = 300
+# The brief is a dek: one sentence or two that read at a glance and fit a search result.
+# The workflow's checklist holds it to 200 characters; a longer one (the shared example's
+# is 206) is kept as written and authorable, and the checklist says how much to cut.
+BRIEF_MAX_LENGTH = 200
 
 
 def slug_url(name: str, slug: str) -> str:

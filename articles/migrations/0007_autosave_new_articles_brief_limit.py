@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='article',
             name='brief',
-            field=models.TextField(help_text='One paragraph under the headline: what the article argues, in plain text, at most 300 characters (about two sentences) to publish.'),
+            field=models.TextField(help_text='One paragraph under the headline: what the article argues, in plain text, at most 200 characters (about two sentences) to publish.'),
         ),
         migrations.AlterField(
             model_name='autosave',
