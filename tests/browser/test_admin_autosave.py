@@ -89,7 +89,7 @@ def test_publish_checklist_follows_the_typing_before_any_save(page, editor):
     bottom_line.fill("")
     page.locator("#id_brief").fill("x" * 320)
     expect(checklist.locator(".checklist-problem")).to_have_text(
-        ["✗ Shorten the brief to 300 characters at most (it has 320).", "✗ Write the bottom line."]
+        ["✗ Shorten the brief to 200 characters at most (it has 320).", "✗ Write the bottom line."]
     )
     expect(checklist).to_contain_text("as you type, not saved yet")
 
