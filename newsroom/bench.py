@@ -397,6 +397,11 @@ def main(argv=None) -> None:
         # With REDIS_URL set, pages are cached in Redis, as in production; else in each
         # worker's memory (fine for a benchmark, which changes nothing while it loads).
         "CACHE_KEY_PREFIX": "newsroom-bench",
+        # wrk is one client far faster than any reader: the per-address limits on search
+        # and feeds would answer it with 429s and measure nothing.
+        "RATE_LIMIT_SEARCH": "off",
+        "RATE_LIMIT_FEEDS": "off",
+        "RATE_LIMIT_PREVIEW": "off",
         "PYTHONUNBUFFERED": "1",
     }
     current = Revision(f"{git_head(ROOT)}", ROOT, ROOT / ".venv" / "bin" / "python")
