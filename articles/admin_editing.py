@@ -59,15 +59,22 @@ class LiveEditingAdminMixin:
         form.check_version = False
         return form, change
 
+    def _show_unsaved(self, request, data, message: str) -> None:
+        """
+        Have the change form show `data` as if posted, as a bound form that never saves
+        (ArticleAdminForm.clean refuses it with `message`): an autosave or a revision
+        brought back, for the editor to review and save.
+        """
+        request.POST = data
+        request._files = MultiValueDict()  # or reading FILES would reparse the body
+        request.method = "POST"
+        request.restoring = message
+
     def _load_autosave(self, request, object_id):
         article = self.get_object(request, object_id)
         autosave = article and Autosave.objects.filter(user=request.user, article=article).first()
         if autosave:
-            # Shown as a bound form that never saves (see ArticleAdminForm.clean).
-            request.POST = autosave.as_querydict()
-            request._files = MultiValueDict()  # or reading FILES would reparse the body
-            request.method = "POST"
-            request.restoring_autosave = workflow.newsroom_time(autosave.saved_at)
+            self._show_unsaved(request, autosave.as_querydict(), _autosave_message(autosave))
 
     def _load_new_autosave(self, request, key):
         """The add page, refilled from an unsaved new article's autosave (same key kept)."""
@@ -79,10 +86,7 @@ class LiveEditingAdminMixin:
             ).first()
         )
         if autosave:
-            request.POST = autosave.as_querydict()
-            request._files = MultiValueDict()
-            request.method = "POST"
-            request.restoring_autosave = workflow.newsroom_time(autosave.saved_at)
+            self._show_unsaved(request, autosave.as_querydict(), _autosave_message(autosave))
             request.autosave_key = draft_key
 
     def checklist_view(self, request, object_id=None):
@@ -164,6 +168,13 @@ class LiveEditingAdminMixin:
         return JsonResponse(
             {"saved_at": workflow.newsroom_time(autosave.saved_at, with_date=False)}
         )
+
+
+def _autosave_message(autosave: Autosave) -> str:
+    return (
+        f"Your autosaved text from {workflow.newsroom_time(autosave.saved_at)} is restored "
+        "below. Nothing is saved yet: review it and press Save to keep it."
+    )
 
 
 def _checklist_response(problems: list[str]) -> JsonResponse:

@@ -26,11 +26,12 @@ from django.utils import timezone
 
 from . import workflow
 from .admin_editing import LiveEditingAdminMixin
+from .admin_revisions import revision_form_data
 from .autosave import Autosave, parse_draft_key
 from .corrections import Correction
 from .models import Article
 from .preview import DEFAULT_LIFETIME, PreviewLink, render_preview
-from .revisions import Revision, diff, restore
+from .revisions import Revision, diff
 
 
 class EditConflict(Exception):
@@ -103,9 +104,9 @@ class WorkflowAdminMixin(LiveEditingAdminMixin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        restoring = getattr(request, "restoring_autosave", None)
+        restoring = getattr(request, "restoring", None)
         if restoring is not None:
-            form = type(form.__name__, (form,), {"restoring_autosave": restoring})
+            form = type(form.__name__, (form,), {"restoring": restoring})
         return form
 
     # Saving: the version check, revisions, transitions -------------------------------
@@ -150,13 +151,25 @@ class WorkflowAdminMixin(LiveEditingAdminMixin):
         article = form.instance
         if not change or form.has_changed() or any(fs.has_changed() for fs in formsets):
             Article.objects.filter(pk=article.pk).update(modified_at=timezone.now())
-        Revision.capture(article, request.user, note="Edited" if change else "Created")
+        restored_from = self._restored_from(request, article) if change else None
+        if restored_from is not None:
+            note = f"Restored from revision {restored_from.number}"
+        else:
+            note = "Edited" if change else "Created"
+        Revision.capture(article, request.user, note=note, restored_from=restored_from)
         Autosave.objects.filter(user=request.user, article=article).delete()
         if not change and (key := parse_draft_key(request.POST.get("_autosave_key"))):
             Autosave.objects.filter(user=request.user, draft_key=key).delete()
         name = request.POST.get("_transition")
         if name:
             self._transition(request, article, name, request.POST.get("_transition_note", ""))
+
+    def _restored_from(self, request, article) -> Revision | None:
+        """The revision the posted form was restored from (`_restored_from`), if any."""
+        number = request.POST.get("_restored_from", "")
+        if not number.isdigit():
+            return None
+        return Revision.objects.filter(article=article, number=int(number)).first()
 
     def _transition(self, request, article, name, note=""):
         try:
@@ -214,6 +227,12 @@ class WorkflowAdminMixin(LiveEditingAdminMixin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         context["conflict"] = getattr(form, "conflict", None)
+        restored = [e for e in form.non_field_errors().as_data() if e.code == "restored"]
+        if restored and len(context.get("errors") or []) == 1:
+            # Refilled from an autosave or a revision, and nothing else to fix: a notice,
+            # not "Please correct the error below".
+            context["errors"] = []
+            context["restored_notice"] = restored[0].message
         # A new article is a draft: offer what its author may do with a draft.
         context["transitions"] = workflow.allowed_transitions(
             request.user, obj if obj is not None and obj.pk else Article()
@@ -241,6 +260,8 @@ class WorkflowAdminMixin(LiveEditingAdminMixin):
             context["autosave_pending"] = (
                 workflow.newsroom_time(pending.saved_at) if pending else None
             )
+            if request.method == "POST":  # kept through the save, for the new revision's note
+                context["restored_from"] = self._restored_from(request, obj)
             context["preview_links"] = obj.preview_links.active()
             context["may_share"] = request.user.has_perm("articles.add_previewlink")
             context["public_site_url"] = settings.SITE_URL
@@ -361,23 +382,31 @@ class WorkflowAdminMixin(LiveEditingAdminMixin):
         return TemplateResponse(request, "admin/articles/article/revision.html", context)
 
     def restore_view(self, request, object_id, number):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """
+        The change form filled with the revision's content, unsaved: the article changes
+        only when the editor saves it (a new revision, through the normal save path).
+        """
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         article = self._article_or_404(request, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         revision = get_object_or_404(Revision, article=article, number=number)
-        new, warnings = restore(revision, request.user)
-        self.message_user(
+        data, warnings = revision_form_data(self, request, article, revision)
+        data["_restored_from"] = str(revision.number)
+        latest = article.revisions.first()
+        self._show_unsaved(
             request,
-            f"Restored revision {revision.number} as revision {new.number}; "
-            "the version before it stays in the history.",
+            data,
+            f"Revision {revision.number} restored into the form: nothing is saved until you "
+            f"save; the current version stays as revision {latest.number}.",
         )
         for warning in warnings:
             self.message_user(request, warning, messages.WARNING)
-        return HttpResponseRedirect(
-            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[article.pk])
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[article.pk]
         )
+        return self.changeform_view(request, object_id, form_url=change_url)
 
     def preview_link_view(self, request, object_id):
         """POST: create a link (days=N) or revoke one (revoke=<id>)."""

@@ -97,9 +97,10 @@ class ArticleAdminForm(forms.ModelForm):
     """
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # Set by the admin: previews skip the version check, restores never save.
+    # Set by the admin: previews skip the version check; a form refilled from an autosave
+    # or a revision carries what to tell the editor, and never saves (see clean()).
     check_version = True
-    restoring_autosave = None
+    restoring = None
 
     class Meta:
         widgets = {
@@ -117,13 +118,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.restoring_autosave is not None:
-            raise forms.ValidationError(
-                "Your autosaved text from %(time)s is restored below. Nothing is saved yet: "
-                "review it and press Save to keep it.",
-                code="autosave_restored",
-                params={"time": self.restoring_autosave},
-            )
+        if self.restoring is not None:
+            # Shown, never saved: the editor's own Save posts it again, without this.
+            raise forms.ValidationError(self.restoring, code="restored")
         if self.instance.pk is not None and self.check_version:
             self.check_for_conflict(cleaned_data.get("base_version"))
         return cleaned_data

@@ -1,25 +1,25 @@
 """
-Revisions: a complete snapshot of an article on every save, a diff that speaks the
-article's structure, and restoring any revision as a new one.
+Revisions: a complete snapshot of an article on every save, and a diff that speaks the
+article's structure. (Restoring one puts it into the change form, unsaved, for the editor
+to save as a new revision: articles/admin_revisions.py.)
 
 A snapshot is plain JSON (fields, byline, sections, perspectives, citations, watch
 items, topics), so it outlives schema changes and can be diffed without the database.
 Each part keeps its row id, so a diff pairs parts by identity: a reordered section is
 "moved", not every section "edited". (Snapshots from before ids were kept, and watch items
-stored as bare text, are paired by position, as before.) Restoring gives parts back their
-ids, so later diffs still pair them.
+stored as bare text, are paired by position, as before.) Restoring keeps the ids of the
+parts that still exist, so later diffs still pair them.
 """
 
 import difflib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import F
+from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from .models import Article, Author, Byline, Category, Citation, Section, WatchItem
+from .models import Article, Byline, Citation, Section, WatchItem
 
 # Article fields a snapshot keeps, with the words a diff uses for them.
 SNAPSHOT_FIELDS = {
@@ -352,122 +352,3 @@ def diff(old: dict, new: dict) -> list[Change]:
     if removed:
         changes.append(Change(f"topics removed: {', '.join(removed)}"))
     return changes
-
-
-def restore(revision: Revision, user) -> tuple[Revision, list[str]]:
-    """
-    Make the article's content what `revision` holds, recorded as a new revision (the
-    current content stays in the history). The workflow state is not content and is
-    kept. Returns the new revision and warnings about parts that could not come back
-    (an author or expert deleted since).
-    """
-    from experts.models import Expert, Perspective
-    from images.models import Image
-
-    data, warnings = revision.snapshot, []
-    with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=revision.article_id)
-        for name in SNAPSHOT_FIELDS:
-            if name != "unpublish_at":
-                setattr(article, name, data.get(name) or "")
-        category = (data.get("category") or {}).get("id")
-        article.category_id = (
-            category if category and Category.objects.filter(pk=category).exists() else None
-        )
-        images = Image.objects.in_bulk(
-            [data.get("lead_image_id")] + [part.get("image_id") for part in data["sections"]]
-        )
-        article.lead_image_id = (
-            data.get("lead_image_id") if data.get("lead_image_id") in images else None
-        )
-        article.version = F("version") + 1
-        article.modified_at = timezone.now()
-        article.save()
-        article.refresh_from_db()
-
-        Byline.objects.filter(article=article).delete()
-        authors = Author.objects.in_bulk([entry["author_id"] for entry in data["byline"]])
-        position = 1
-        for entry in data["byline"]:
-            if entry["author_id"] not in authors:
-                warnings.append(f"Author {entry['name']} no longer exists; left out of the byline.")
-                continue
-            Byline.objects.create(article=article, author_id=entry["author_id"], position=position)
-            position += 1
-
-        Section.objects.filter(article=article).delete()
-        for number, part in enumerate(data["sections"], start=1):
-            image_id = part.get("image_id")
-            Section.objects.create(
-                **_same_id(Section, part),
-                article=article,
-                position=number,
-                heading=part["heading"],
-                body=part["body"],
-                image_id=image_id if image_id in images else None,
-            )
-
-        Perspective.objects.filter(article=article).delete()
-        experts = Expert.objects.in_bulk([part["expert_id"] for part in data["perspectives"]])
-        position = 1
-        for part in data["perspectives"]:
-            if part["expert_id"] not in experts:
-                warnings.append(f"Expert {part['expert']} no longer exists; perspective left out.")
-                continue
-            Perspective.objects.create(
-                **_same_id(Perspective, part),
-                article=article,
-                position=position,
-                expert_id=part["expert_id"],
-                credential=part["credential"],
-                quote=part["quote"],
-                disclosure=part.get("disclosure", ""),
-            )
-            position += 1
-
-        # What the link checker found at an address, and how a development to watch turned
-        # out, are facts about the world, not content of a revision: carried over by
-        # address and by text (issue 10).
-        from sources.models import LINK_FIELDS, Source
-
-        checked = {c.source_url: c for c in Citation.objects.filter(article=article)}
-        sources = Source.objects.in_bulk([part.get("source_id") for part in data["citations"]])
-        Citation.objects.filter(article=article).delete()
-        for number, part in enumerate(data["citations"], start=1):
-            fields = {key: value for key, value in part.items() if key != "id"}
-            if fields.get("source_id") not in sources:
-                fields["source_id"] = None
-            citation = Citation(
-                **_same_id(Citation, part), article=article, position=number, **fields
-            )
-            if previous := checked.get(citation.source_url):
-                for name in LINK_FIELDS:
-                    setattr(citation, name, getattr(previous, name))
-            citation.save()
-
-        outcomes = {w.text: w for w in WatchItem.objects.filter(article=article)}
-        WatchItem.objects.filter(article=article).delete()
-        for number, part in enumerate(data["watch_items"], start=1):
-            text = part if isinstance(part, str) else part["text"]
-            item = WatchItem(
-                **_same_id(WatchItem, part), article=article, position=number, text=text
-            )
-            if previous := outcomes.get(text):
-                for name in ("status", "check_by", "resolved_on", "resolution_note"):
-                    setattr(item, name, getattr(previous, name))
-                item.resolved_by_id = previous.resolved_by_id
-            item.save()
-
-        article.topics.set(data["topics"])
-        new = Revision.capture(
-            article, user, note=f"Restored from revision {revision.number}", restored_from=revision
-        )
-    return new, warnings
-
-
-def _same_id(model, part) -> dict:
-    """The part's former id, when it has one and no other row took it since."""
-    ident = part.get("id") if isinstance(part, dict) else None
-    if ident and not model._default_manager.filter(pk=ident).exists():
-        return {"pk": ident}
-    return {}

@@ -1,12 +1,19 @@
-"""Revisions: a snapshot per save, a structural diff, restore as a new revision."""
+"""
+Revisions: a snapshot per save, a structural diff, and restore: the revision put into the
+change form, unsaved, saved by the editor as a new revision.
+"""
+
+import re
 
 import pytest
 from django.urls import reverse
+from taggit.utils import parse_tags
 
+from articles.models import Article
 from articles.revisions import Revision, diff, snapshot, word_diff
 from experts.models import Perspective
 from tests.articles.admin_forms import change_form_data, change_url
-from tests.factories import make_expert, make_full_article, make_staff
+from tests.factories import make_author, make_expert, make_full_article, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +44,35 @@ def test_every_admin_save_stores_a_complete_snapshot(editor_client):
     assert revision.created_by.groups.get().name == "Editor"
 
 
+def restore(client, article, number):
+    """Press Restore on revision `number`: the change form, filled with it, unsaved."""
+    response = client.get(reverse("admin:articles_article_restore", args=[article.pk, number]))
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def save_restored(client, article, response, **changes):
+    """Press a save button of the restored form: it posts what the form shows."""
+    data = response.context["adminform"].form.data.copy()  # as the autosave tests do
+    data.update(changes)
+    hidden = re.search(r'name="_restored_from" value="(\d+)"', response.content.decode())
+    data["_restored_from"] = hidden[1]
+    saved = client.post(change_url(article), data)
+    assert saved.status_code == 302, saved.context and saved.context["errors"]
+    article.refresh_from_db()
+    return saved
+
+
+def content(data: dict) -> dict:
+    """A snapshot without its parts' row ids: what an editor wrote."""
+    return {
+        key: [{k: v for k, v in part.items() if k != "id"} for part in value]
+        if isinstance(value, list) and value and isinstance(value[0], dict)
+        else value
+        for key, value in data.items()
+    }
+
+
 def test_revision_round_trips_with_every_inline_intact(editor_client):
     article = make_full_article(parts=3)
     original = snapshot(article)  # revision 1 will be this, captured before the first edit
@@ -52,22 +88,140 @@ def test_revision_round_trips_with_every_inline_intact(editor_client):
             "perspectives-0-expert": str(other_expert.pk),
             "citations-0-source_url": "https://example.com/moved",
             "watch_items-1-text": "Another watch item.",
+            "watch_items-3-text": "A development added later.",
         },
     )
     assert snapshot(article) != original
-    response = editor_client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
-    assert response.status_code == 302
-    article.refresh_from_db()
+    save_restored(editor_client, article, restore(editor_client, article, 1))
     restored = snapshot(article)
-    assert restored == original
+    assert content(restored) == content(original)
+    # The parts that still existed kept their rows; the deleted section came back as a new one.
+    kept = lambda data, key: [part["id"] for part in data[key]]  # noqa: E731
+    assert kept(restored, "sections")[:2] == kept(original, "sections")[:2]
+    assert kept(restored, "sections")[2] != kept(original, "sections")[2]
+    for key in ("perspectives", "citations", "watch_items"):
+        assert kept(restored, key) == kept(original, key)
     # Nothing lost: the edited version is still in the history, and restoring made a new one.
-    numbers = list(article.revisions.order_by("number").values_list("number", "note"))
-    assert [note for _, note in numbers] == [
+    notes = list(article.revisions.order_by("number").values_list("note", flat=True))
+    assert notes == [
         "As it was before its first tracked edit",
         "Edited",
         "Restored from revision 1",
     ]
+    assert article.revisions.get(number=3).restored_from == article.revisions.get(number=1)
     assert article.revisions.get(number=2).snapshot["brief"] == "A different brief."
+
+
+def test_restoring_a_published_article_changes_nothing_until_it_is_saved(editor_client):
+    article = make_full_article(parts=2)
+    assert article.is_published
+    edit(editor_client, article, headline="Edited headline", brief="The edited brief.")
+    row = Article.objects.filter(pk=article.pk).values().get()
+    live = editor_client.get(article.get_absolute_url()).content.decode()
+    revisions = list(article.revisions.values_list("pk", "snapshot"))
+
+    response = restore(editor_client, article, 1)
+
+    html = response.content.decode()
+    assert (
+        "Revision 1 restored into the form: nothing is saved until you save; "
+        "the current version stays as revision 2."
+    ) in html
+    assert "Please correct" not in html  # a notice, not an error
+    assert f'action="{change_url(article)}"' in html  # Save posts to the change form
+    assert Article.objects.filter(pk=article.pk).values().get() == row
+    assert list(article.revisions.values_list("pk", "snapshot")) == revisions
+    assert editor_client.get(article.get_absolute_url()).content.decode() == live
+    assert "The edited brief." in live
+
+
+def test_the_restored_form_shows_the_old_content(editor_client):
+    article = make_full_article(parts=2, headline="The old headline", brief="The old brief.")
+    old = snapshot(article)
+    experts = [make_expert(name="Another Expert"), make_expert(name="A Third Expert")]
+    edit(
+        editor_client,
+        article,
+        headline="New headline",
+        brief="New brief.",
+        topics="Elsewhere",
+        **{
+            "sections-0-heading": "A new heading",
+            "sections-1-body": "<p>New body.</p>",
+            "perspectives-0-expert": str(experts[0].pk),
+            "perspectives-1-quote": "A new quote.",
+            "citations-1-claim": "A new claim.",
+            "watch_items-0-text": "A new watch item.",
+        },
+    )
+    response = restore(editor_client, article, 1)
+    data = response.context["adminform"].form.data
+    assert (data["headline"], data["brief"]) == ("The old headline", "The old brief.")
+    assert sorted(parse_tags(data["topics"])) == ["Topic 1", "Topic 2"]
+    shown = {
+        key: [
+            {name: data[f"{key}-{index}-{name}"] for name in names}
+            for index in range(int(data[f"{key}-TOTAL_FORMS"]))
+            if f"{key}-{index}-DELETE" not in data
+        ]
+        for key, names in [
+            ("sections", ["heading", "body"]),
+            ("perspectives", ["expert", "quote"]),
+            ("citations", ["claim", "source_url"]),
+            ("watch_items", ["text"]),
+        ]
+    }
+    assert shown == {
+        key: [{name: str(part[name.replace("expert", "expert_id")]) for name in names}
+              for part in old[key]]
+        for key, names in [
+            ("sections", ["heading", "body"]),
+            ("perspectives", ["expert", "quote"]),
+            ("citations", ["claim", "source_url"]),
+            ("watch_items", ["text"]),
+        ]
+    }  # fmt: skip
+    html = response.content.decode()
+    assert "The old headline" in html and "Body 2" in html and "Claim 2" in html
+    assert "New brief." not in html and "A new watch item." not in html
+
+
+def test_saving_a_restored_form_goes_through_the_version_check(client, editor_client):
+    article = make_full_article()
+    edit(editor_client, article, brief="Second brief.")
+    response = restore(editor_client, article, 1)
+    other = make_staff("Editor")
+    client.force_login(other)
+    edit(client, article, brief="Someone else's brief.")
+
+    data = response.context["adminform"].form.data.copy()
+    refused = editor_client.post(change_url(article), data)
+
+    assert refused.status_code == 200
+    assert "Edit conflict" in refused.content.decode()
+    article.refresh_from_db()
+    assert article.brief == "Someone else's brief."
+
+
+def test_publishing_a_restored_revision_still_goes_through_the_checklist(editor_client):
+    article = make_full_article(status="draft", published_at=None)
+    Article.objects.filter(pk=article.pk).update(brief=("Far too long. " * 20).strip())
+    article.refresh_from_db()
+    Revision.capture(article, note="An overlong brief")
+    edit(editor_client, article, brief="A brief that fits.")
+
+    response = restore(editor_client, article, 1)
+    saved = save_restored(editor_client, article, response, _transition="publish")
+
+    messages = [str(m) for m in editor_client.get(saved.url).context["messages"]]
+    assert any("not done (Publish now)" in m and "Shorten the brief" in m for m in messages)
+    assert article.status == "draft" and not article.is_published
+    assert article.brief.startswith("Far too long.")  # saved as a draft, not published
+    assert article.revisions.first().note == "Restored from revision 1"
+
+    # Restoring the revision that passes the checklist publishes it.
+    save_restored(editor_client, article, restore(editor_client, article, 2), _transition="publish")
+    assert article.status == "published" and article.brief == "A brief that fits."
 
 
 def test_diff_speaks_the_article_structure(editor_client):
@@ -120,8 +274,27 @@ def test_restoring_is_refused_to_who_may_not_edit(client):
     article = make_full_article()
     Revision.capture(article)
     client.force_login(writer)
-    response = client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    url = reverse("admin:articles_article_restore", args=[article.pk, 1])
+    response = client.get(url)
     assert response.status_code == 403
+    assert "Body 1" not in response.content.decode()
+
+
+def test_writers_restore_their_own_drafts(client):
+    writer = make_staff("Writer")
+    article = make_full_article(status="draft", created_by=writer, brief="First brief.")
+    article.byline.update(author=make_author(user=writer))
+    client.force_login(writer)
+    edit(client, article, brief="Second brief.")
+    save_restored(client, article, restore(client, article, 1))
+    assert article.brief == "First brief."
+
+
+def test_restore_is_not_a_post(editor_client):
+    article = make_full_article()
+    Revision.capture(article)
+    url = reverse("admin:articles_article_restore", args=[article.pk, 1])
+    assert editor_client.post(url).status_code == 405
 
 
 def test_restore_reports_an_expert_deleted_since(editor_client):
@@ -130,11 +303,11 @@ def test_restore_reports_an_expert_deleted_since(editor_client):
     expert = article.perspectives.get().expert
     Perspective.objects.filter(article=article).delete()
     expert.delete()
-    response = editor_client.post(
-        reverse("admin:articles_article_restore", args=[article.pk, 1]), follow=True
-    )
+    response = restore(editor_client, article, 1)
     assert "no longer exists" in response.content.decode()
+    save_restored(editor_client, article, response)
     assert not article.perspectives.exists()
+    assert article.sections.get().heading == "Section 1"
 
 
 def test_reordering_sections_shows_as_a_move_not_as_every_section_edited(editor_client):
@@ -196,12 +369,13 @@ def test_snapshots_without_part_ids_are_still_compared_by_position():
     assert summaries == ["section “A” edited", "development to watch 1 edited"]
 
 
-def test_restore_gives_parts_back_their_ids_so_later_diffs_pair_them(editor_client):
+def test_restore_keeps_the_ids_of_parts_that_still_exist_so_diffs_pair_them(editor_client):
     article = make_full_article(parts=2)
-    ids = list(article.sections.values_list("pk", flat=True))
+    first, second = article.sections.values_list("pk", flat=True)
     edit(editor_client, article, **{"sections-0-DELETE": "on"})
-    editor_client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
-    assert list(article.sections.values_list("pk", flat=True)) == ids
+    save_restored(editor_client, article, restore(editor_client, article, 1))
+    assert list(article.sections.values_list("heading", flat=True)) == ["Section 1", "Section 2"]
+    assert article.sections.get(heading="Section 2").pk == second
     latest, before = article.revisions.order_by("-number")[:2]
     assert [c.summary for c in diff(before.snapshot, latest.snapshot)] == [
         "section 1 (“Section 1”) added"
@@ -218,3 +392,24 @@ def test_any_two_revisions_can_be_compared_from_the_history(editor_client):
     html = response.content.decode()
     assert response.redirect_chain[-1][0].endswith("/revisions/3/?against=1")
     assert "brief edited" in html and "<ins>Third brief.</ins>" in html
+
+
+def test_restoring_keeps_corrections_outcomes_and_fields_a_revision_does_not_hold(editor_client):
+    """Corrections, watch-item outcomes and the sharing fields are not content of a revision."""
+    from articles.corrections import Correction
+
+    article = make_full_article(parts=2)
+    edit(editor_client, article, brief="Second brief.")
+    Correction.objects.create(article=article, text="The date was wrong.")
+    Article.objects.filter(pk=article.pk).update(social_title="Shared as this")
+    item = article.watch_items.get(position=1)
+    item.resolve("happened", by=make_full_article())
+    item.save()
+    article.refresh_from_db()
+
+    save_restored(editor_client, article, restore(editor_client, article, 1))
+
+    assert article.brief != "Second brief."
+    assert list(article.corrections.values_list("text", flat=True)) == ["The date was wrong."]
+    assert article.social_title == "Shared as this"
+    assert article.watch_items.get(position=1).status == "happened"

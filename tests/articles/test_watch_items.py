@@ -201,10 +201,10 @@ def test_the_database_keeps_an_open_item_without_an_outcome():
     assert (item.resolved_by, item.resolved_on) == (None, None)
 
 
-def test_restoring_an_old_revision_keeps_outcomes_sources_and_link_checks():
+def test_restoring_an_old_revision_keeps_outcomes_sources_and_link_checks(client, editor):
     """Outcomes and link checks are facts about the world: a restore does not undo them."""
     from articles.models import Citation
-    from articles.revisions import Revision, restore
+    from articles.revisions import Revision
     from experts.models import Perspective
     from sources.linkcheck import CheckResult
     from sources.models import LinkState, Source
@@ -226,7 +226,12 @@ def test_restoring_an_old_revision_keeps_outcomes_sources_and_link_checks():
     citation.record_check(CheckResult(LinkState.DEAD, 404, citation.source_url, "HTTP 404"))
     citation.save()
 
-    restore(old, None)
+    # The old revision restored into the form, then saved.
+    restored = client.get(reverse("admin:articles_article_restore", args=[earlier.pk, old.number]))
+    assert restored.status_code == 200
+    saved = client.post(change_url(earlier), restored.context["adminform"].form.data)
+    assert saved.status_code == 302, saved.context and saved.context["errors"]
+    assert earlier.revisions.first().restored_from == old
 
     item = earlier.watch_items.get()
     assert (item.status, item.resolved_by) == ("happened", later)

@@ -56,7 +56,9 @@ def test_a_new_article_survives_a_reload_through_autosave(page, editor):
     expect(page.get_by_label("Headline")).to_have_value("Harbours After the Storm")
     body = page.frame_locator("#id_sections-0-body_ifr").locator("body")
     expect(body).to_contain_text("Cranes stood idle for a week.")
-    expect(page.locator(".errornote, .errorlist")).to_contain_text(["Nothing is saved yet"])
+    expect(page.locator(".errornote, .errorlist, .restored-notice")).to_contain_text(
+        ["Nothing is saved yet"]
+    )
     assert not Article.objects.exists()
     assert Autosave.objects.get().article is None
 

@@ -38,7 +38,8 @@ ARTICLE_URLS = {
     "articles_article_revision": "reads",
     "articles_article_preview_new": "renders in a rolled-back transaction: add_article",
     "articles_article_preview": "renders in a rolled-back transaction: workflow.can_edit",
-    "articles_article_restore": "rewrites the content: workflow.can_edit",
+    "articles_article_restore": "fills the change form with a revision, writes nothing "
+    "(saving it is `change`): workflow.can_edit",
     "articles_article_autosave": "keeps a private copy: workflow.can_edit",
     "articles_article_autosave_new": "keeps a private copy of an unsaved article: add_article "
     "(refusals in tests/articles/test_autosave.py)",
@@ -93,8 +94,6 @@ def post_as(client: Client, name: str, article: Article, chief: Client):
         return client.post(url("change"), change_form_data(chief, article, headline="Edited"))
     if name == "delete":
         return client.post(url("delete"), {"post": "yes"})
-    if name == "restore":
-        return client.post(url("restore", 1))
     if name == "autosave":
         return client.post(url("autosave"), {"headline": "Kept privately"})
     if name == "preview_links":
@@ -109,7 +108,7 @@ def may(user, name: str, article: Article) -> bool:
     """The matrix's answer (articles.workflow and the roles' permissions)."""
     if user is None or not user.is_staff:
         return False
-    if name in ("change", "restore", "autosave"):
+    if name in ("change", "autosave"):
         return can_edit(user, article)
     if name == "delete":
         return user.has_perm("articles.delete_article")
@@ -120,7 +119,7 @@ def may(user, name: str, article: Article) -> bool:
     raise AssertionError(name)
 
 
-WRITES = ["change", "delete", "restore", "autosave", "preview_links", "action"]
+WRITES = ["change", "delete", "autosave", "preview_links", "action"]
 WHO = ["Writer", "Editor", "Admin", "staff without a role", "signed out"]
 
 
@@ -153,6 +152,35 @@ def test_each_writing_url_obeys_the_matrix_on_the_server(who, name, whose):
         assert after == before, f"{who} may not {name}, yet it changed"
         # Refused plainly: forbidden, sent to sign in, or the action not even offered.
         assert response.status_code in (302, 403, 404) or name == "action", response.status_code
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("whose", ["own draft", "another writer's article in review"])
+def test_restoring_a_revision_obeys_the_matrix_and_writes_nothing(who, whose):
+    """Restore fills the change form (only for who may edit); only saving it writes."""
+    if who in ("Writer", "Editor", "Admin"):
+        user = make_staff(who)
+    elif who == "staff without a role":
+        user = make_user(is_staff=True)
+    else:
+        user = None
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    owner = user if (whose == "own draft" and user is not None) else make_staff("Writer")
+    article = article_of(owner, "draft" if whose == "own draft" else "in_review")
+    allowed = may(user, "change", article)
+    before = state(article)
+
+    response = client.get(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+
+    assert state(article) == before
+    if allowed:
+        assert response.status_code == 200
+        assert response.context["adminform"].form.data["headline"] == "Original headline"
+    else:
+        assert response.status_code in (302, 403, 404), response.status_code
+        assert b"Original headline" not in response.content
 
 
 @pytest.mark.parametrize(("who", "allowed"), [("staff without a role", False), ("Writer", True)])
