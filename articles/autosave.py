@@ -65,22 +65,18 @@ class Autosave(models.Model):
 
     @classmethod
     def store(cls, user, article: Article, post) -> "Autosave":
-        cls.forget_old(user)
-        autosave, _ = cls.objects.update_or_create(
-            user=user,
-            article=article,
-            defaults={"data": cls._content(post), "saved_at": timezone.now()},
-        )
-        return autosave
+        return cls._keep(user, post, article=article)
 
     @classmethod
     def store_new(cls, user, draft_key: uuid.UUID, post) -> "Autosave":
         """Keep a new, never saved article's form under its draft key."""
+        return cls._keep(user, post, draft_key=draft_key)
+
+    @classmethod
+    def _keep(cls, user, post, **which) -> "Autosave":
         cls.forget_old(user)
         autosave, _ = cls.objects.update_or_create(
-            user=user,
-            draft_key=draft_key,
-            defaults={"data": cls._content(post), "saved_at": timezone.now()},
+            user=user, **which, defaults={"data": cls._content(post), "saved_at": timezone.now()}
         )
         return autosave
 

@@ -123,12 +123,8 @@ WRITES = ["change", "delete", "autosave", "preview_links", "action"]
 WHO = ["Writer", "Editor", "Admin", "staff without a role", "signed out"]
 
 
-@pytest.mark.parametrize("name", WRITES)
-@pytest.mark.parametrize("who", WHO)
-@pytest.mark.parametrize("whose", ["own draft", "another writer's article in review"])
-def test_each_writing_url_obeys_the_matrix_on_the_server(who, name, whose):
-    chief = Client()
-    chief.force_login(make_user("chief", is_staff=True, is_superuser=True))
+def signed_in(who: str):
+    """The user `who` names (None when signed out) and a client signed in as them."""
     if who in ("Writer", "Editor", "Admin"):
         user = make_staff(who)
     elif who == "staff without a role":
@@ -138,6 +134,16 @@ def test_each_writing_url_obeys_the_matrix_on_the_server(who, name, whose):
     client = Client()
     if user is not None:
         client.force_login(user)
+    return user, client
+
+
+@pytest.mark.parametrize("name", WRITES)
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("whose", ["own draft", "another writer's article in review"])
+def test_each_writing_url_obeys_the_matrix_on_the_server(who, name, whose):
+    chief = Client()
+    chief.force_login(make_user("chief", is_staff=True, is_superuser=True))
+    user, client = signed_in(who)
     owner = user if (whose == "own draft" and user is not None) else make_staff("Writer")
     article = article_of(owner, "draft" if whose == "own draft" else "in_review")
     allowed = may(user, name, article)
@@ -158,15 +164,7 @@ def test_each_writing_url_obeys_the_matrix_on_the_server(who, name, whose):
 @pytest.mark.parametrize("whose", ["own draft", "another writer's article in review"])
 def test_restoring_a_revision_obeys_the_matrix_and_writes_nothing(who, whose):
     """Restore fills the change form (only for who may edit); only saving it writes."""
-    if who in ("Writer", "Editor", "Admin"):
-        user = make_staff(who)
-    elif who == "staff without a role":
-        user = make_user(is_staff=True)
-    else:
-        user = None
-    client = Client()
-    if user is not None:
-        client.force_login(user)
+    user, client = signed_in(who)
     owner = user if (whose == "own draft" and user is not None) else make_staff("Writer")
     article = article_of(owner, "draft" if whose == "own draft" else "in_review")
     allowed = may(user, "change", article)
