@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -99,6 +100,11 @@ class ParsedQuery:
     @property
     def positive_terms(self) -> list[str]:
         return [term for group in self.groups for term in group]
+
+    @property
+    def has_phrase(self) -> bool:
+        """A term of several words must match as a phrase (quoted, or joined by a hyphen)."""
+        return any(len(re.findall(r"\w+", term)) > 1 for term in self.positive_terms)
 
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -246,7 +252,8 @@ class PostgresSearch(BaseSearch):
         recency = Value(1.0) / (Value(1.0) + age_in_days / Value(365.0 * self.RECENCY_YEARS))
         # A list, not a subquery: PostgreSQL would otherwise find the candidates twice,
         # for the page and again for its count.
-        candidates = list(self.candidates(articles, search))
+        with self.candidate_plan(search):
+            candidates = list(self.candidates(articles, search))
         return (
             articles.filter(pk__in=candidates)
             .annotate(
@@ -283,6 +290,37 @@ class PostgresSearch(BaseSearch):
         in_headline = in_headline.order_by("-published_at", "-pk")
         in_headline = in_headline.values_list("pk", flat=True)[: self.headline_candidates]
         return newest.union(in_headline).order_by()
+
+    @contextmanager
+    def candidate_plan(self, search: SearchText):
+        """
+        Planner settings for finding `candidates()`: for a phrase, through the GIN index.
+
+        The planner estimates a phrase's matches as those of all its words ("borrowing
+        cables": 39,000 estimated, 281 real), so for the newest matches it walks the
+        newest-first index and checks `search_vector @@ phrase` row by row, reading nearly
+        every article's vector (kilobytes each, out of line): 1.2 s on 100,000 articles.
+        The GIN index finds the articles holding every word of the phrase without reading
+        a vector, and only those are checked for the phrase itself. Single words are
+        estimated well and left to the planner: for a common word, walking newest first
+        and stopping at the 500th match is cheaper than collecting all 35,000 matches.
+        """
+        if not (search and parse_query(search.text).has_phrase):
+            yield
+            return
+        # Bitmap scans (the GIN index) only, for this query alone: transaction-local, and
+        # put back afterwards in case the caller's transaction goes on (tests, admin).
+        settings = ["enable_indexscan", "enable_seqscan"]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(f'current_setting({s!r})' for s in settings)}")
+            previous = cursor.fetchone()
+            for name in settings:
+                cursor.execute("SELECT set_config(%s, 'off', true)", [name])
+            try:
+                yield
+            finally:
+                for name, value in zip(settings, previous, strict=True):
+                    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
     @staticmethod
     def headline_vector() -> Func:

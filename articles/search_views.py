@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
@@ -15,14 +16,34 @@ from .views import ForgivingPaginationMixin
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+class ListedChoices(ModelChoiceIterator):
+    """
+    The choices read in one ordinary query.
+
+    Django's iterator reads them through `QuerySet.iterator()`, which on PostgreSQL opens
+    a server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE): several round trips and a
+    materialized cursor for a few dozen rows, on every search page.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoices
+
+
 class SearchFilterForm(forms.Form):
     """The filters beside the query. An invalid filter is reported and ignored, never fatal."""
 
-    category = forms.ModelChoiceField(
+    category = ListedModelChoiceField(
         Category.objects.all(), to_field_name="slug", required=False, empty_label="Any category"
     )
     topic = forms.SlugField(required=False, max_length=100)
-    author = forms.ModelChoiceField(
+    author = ListedModelChoiceField(
         Author.objects.all(), to_field_name="slug", required=False, empty_label="Any author"
     )
     published_from = forms.DateField(

@@ -58,6 +58,13 @@ def test_parse_query_understands_phrases_exclusions_and_or():
     assert parsed.excluded == ["russia", "cold war"]
 
 
+def test_a_term_of_several_words_is_a_phrase():
+    assert parse_query('"energy security" grid').has_phrase
+    assert parse_query("state-owned grid").has_phrase  # websearch joins it as a phrase
+    assert not parse_query("energy security").has_phrase
+    assert not parse_query('grid -"cold war"').has_phrase  # only what must match counts
+
+
 def test_every_word_must_match():
     both = make_article(headline="Undersea cables", brief="Sabotage in the Baltic.")
     make_article(headline="Undersea volcanoes", brief="Eruptions.")
@@ -394,3 +401,49 @@ def test_the_ranked_page_reads_only_the_candidates(django_assert_num_queries):
     sql = str(ranked.query)
     assert "@@" not in sql  # no second full-text match: the candidates' ids only
     assert "ts_rank" in sql
+
+
+@pytest.mark.postgres
+def test_phrase_candidates_are_found_through_the_gin_index():
+    """
+    A phrase is estimated as common as all its words together, so the planner would walk
+    the newest-first index and check each article's vector; the GIN index must find them.
+    """
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            headline=f"Story {n}",
+            slug=f"story-{n}",
+            # Every article holds both words; one in fifty holds them as the phrase.
+            brief="Borrowing cables." if n % 50 == 0 else "Cables need borrowing.",
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(hours=n + 1),
+        )
+        for n in range(1000)
+    )
+    engine = search_engine()
+    search = SearchText.from_input('"borrowing cables"')
+    candidates = engine.candidates(Article.objects.published(), search)
+    sql, params = candidates.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+        cursor.execute("SELECT gin_clean_pending_list('articles_article_search_gin')")
+        with engine.candidate_plan(search):
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        # The settings are this query's alone: put back for whatever the transaction does next.
+        cursor.execute(
+            "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')"
+        )
+        assert cursor.fetchone() == ("on", "on")
+    assert "articles_article_search_gin" in plan, plan
+    assert "article_newest_idx" not in plan, plan
+    assert len(found('"borrowing cables"')) == 20
+
+
+@pytest.mark.postgres
+def test_single_words_are_left_to_the_planner():
+    engine = search_engine()
+    with connection.cursor() as cursor, engine.candidate_plan(SearchText.from_input("cables")):
+        cursor.execute("SELECT current_setting('enable_indexscan')")
+        assert cursor.fetchone() == ("on",)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,6 +160,19 @@ def test_search_page_query_count_does_not_grow_with_results(client, django_asser
     # and on PostgreSQL the candidates the page ranks, found once (PostgresSearch.search)
     with django_assert_num_queries(7 + (connection.vendor == "postgresql")):
         client.get(URL, {"q": "tariff"})
+
+
+def test_filter_choices_are_read_in_one_plain_query_each(client):
+    make_category(name="Energy", slug="energy")
+    make_author(name="Ada Writer", slug="ada-writer")
+    client.get(URL)  # navigation and content-type caches, as in production
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(URL).content.decode()
+    assert '<option value="energy">Energy</option>' in html
+    assert '<option value="ada-writer">Ada Writer</option>' in html
+    # No server-side cursor (DECLARE, FETCH, CLOSE on PostgreSQL) for a few dozen rows.
+    assert not [q["sql"] for q in queries.captured_queries if "CURSOR" in q["sql"].upper()]
+    assert len(queries.captured_queries) == 2
 
 
 @pytest.mark.postgres
