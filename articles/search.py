@@ -254,7 +254,7 @@ class PostgresSearch(BaseSearch):
         # for the page and again for its count.
         with self.candidate_plan(search):
             candidates = list(self.candidates(articles, search))
-        return (
+        ranked = (
             articles.filter(pk__in=candidates)
             .annotate(
                 rank=SearchRank(F("search_vector"), query, normalization=Value(1)) * recency,
@@ -272,6 +272,11 @@ class PostgresSearch(BaseSearch):
             )
             .order_by("-rank", "-published_at", "-pk")
         )
+        # The page's count is the candidates' (same articles, same filters): the view's
+        # paginator takes it instead of asking PostgreSQL to count them again. A queryset
+        # derived from this one (sliced, filtered) does not carry it and is counted.
+        ranked.known_count = len(candidates)
+        return ranked
 
     def candidates(self, articles, search) -> QuerySet:
         """The ids of the matches that get ranked (see `ranked_candidates`): one query."""

@@ -109,6 +109,13 @@ class SearchView(ForgivingPaginationMixin, ListView):
             return articles
         return Article.objects.none()
 
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        # Already counted by the engine (PostgresSearch.search): no COUNT query.
+        if (count := getattr(queryset, "known_count", None)) is not None:
+            paginator.count = count  # a cached_property: the instance's value wins
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page_obj = context["page_obj"]
