@@ -7,7 +7,7 @@ one printed in that article, because credentials change over time.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from articles.models import Article, not_blank, unique_slug
@@ -17,7 +17,11 @@ from images.fields import image_link
 class ExpertQuerySet(models.QuerySet):
     def quoted(self):
         """Experts with at least one perspective in a published article."""
-        return self.filter(perspectives__article__in=Article.objects.published()).distinct()
+        # EXISTS stops at an expert's first published perspective; a join would read all
+        # of them (hundreds for a prolific expert) and need DISTINCT to fold them again.
+        published = Article.objects.published().filter(pk=OuterRef("article_id"))
+        perspectives = Perspective.objects.filter(expert=OuterRef("pk"))
+        return self.filter(Exists(perspectives.filter(Exists(published))))
 
 
 class Expert(models.Model):

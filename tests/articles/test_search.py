@@ -146,6 +146,15 @@ def test_snippet_highlights_matches_and_escapes_the_rest():
     assert article.pk == result.pk
 
 
+def test_an_expert_quoted_in_many_articles_is_listed_once():
+    expert = make_expert(name="Fiona Hill")
+    for position in range(3):
+        Perspective.objects.create(
+            article=make_article(), expert=expert, position=position + 1, quote="Q."
+        )
+    assert search_engine().experts(SearchText.from_input("fiona hill")) == [expert]
+
+
 def test_experts_and_topics_are_their_own_results():
     article = make_article(headline="Talks")
     Perspective.objects.create(
