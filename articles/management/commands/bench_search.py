@@ -19,6 +19,7 @@ import re
 import statistics
 import time
 import uuid
+from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -394,13 +395,19 @@ class Command(BaseCommand):
     def explain(self, engine, search: SearchText) -> None:
         """The plans of a search's two queries: its candidates, then the ranked first page."""
         articles = Article.objects.published().for_cards()
+        # The candidates under the planner settings search() finds them with (a phrase:
+        # the GIN index only), the ranked page under the defaults, as search() runs them.
         queries = [
-            ("candidates (newest matches, to be ranked)", engine.candidates(articles, search)),
-            ("ranked first page", engine.search(articles, search)[:20]),
+            (
+                "candidates (newest matches, to be ranked)",
+                engine.candidates(articles, search),
+                engine.candidate_plan(search),
+            ),
+            ("ranked first page", engine.search(articles, search)[:20], nullcontext()),
         ]
-        for label, queryset in queries:
+        for label, queryset, settings in queries:
             sql, params = queryset.query.sql_with_params()
-            with engine.candidate_plan(search), connection.cursor() as cursor:
+            with settings, connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             uses_gin = "articles_article_search_gin" in plan
