@@ -56,6 +56,14 @@ PUBLIC_PAGES = {
     "articles:robots",
     "experts:list",
     "experts:detail",
+    # Editorial trust (issue 10).
+    "articles:watching",
+    "articles:topic-watching",
+    "articles:resolutions-feed",
+    "articles:corrections",
+    "articles:corrections-feed",
+    "sources:list",
+    "sources:detail",
 }
 # Public, so they get the public headers, but never stored: any text makes a new address.
 PUBLIC_UNSTORED_PAGES = {"articles:search"}
@@ -72,7 +80,7 @@ KEY_PARAMETERS = {
 IGNORED_PARAMETERS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref"}
 
 # Apps whose models readers see; a change to any of their rows bumps the generation…
-PUBLIC_APPS = {"articles", "experts", "images", "site_settings", "taggit"}
+PUBLIC_APPS = {"articles", "experts", "images", "site_settings", "sources", "taggit"}
 # …except these editorial records, which readers never see.
 PRIVATE_MODELS = {
     "articles.autosave",

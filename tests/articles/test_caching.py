@@ -16,6 +16,7 @@ from articles.revisions import Revision
 from experts.models import Perspective
 from newsroom import caching
 from site_settings.models import SiteSettings
+from sources.models import Source
 from tests.factories import (
     make_article,
     make_author,
@@ -84,6 +85,12 @@ def public_pages(article):
         reverse("articles:sitemap", args=["articles"]),
         reverse("articles:sitemap-news"),
         reverse("articles:robots"),
+        reverse("articles:watching"),
+        reverse("articles:topic-watching", args=[topic.slug]),
+        reverse("articles:resolutions-feed", args=["rss"]),
+        reverse("articles:corrections"),
+        reverse("articles:corrections-feed", args=["atom"]),
+        reverse("sources:list"),
     ]
 
 
@@ -206,6 +213,19 @@ def test_renaming_the_category_author_or_expert_shows_on_the_article(client):
     expert.name = "Renamed Expert"
     expert.save()
     assert "Renamed Expert" in html(client, url)
+
+
+def test_renaming_a_source_shows_on_the_article(client):
+    article = make_full_article()
+    citation = article.citations.first()
+    citation.source = Source.objects.create(name="Harbour Institute", slug="harbour-institute")
+    citation.save()
+    url = article.get_absolute_url()
+    assert "More claims from Harbour Institute" in html(client, url)
+    source = citation.source
+    source.name = "Harbour Research Institute"
+    source.save()
+    assert "More claims from Harbour Research Institute" in html(client, url)
 
 
 def test_changing_the_byline_shows_at_once(client):
