@@ -1,6 +1,6 @@
 // The publish checklist, live: while the editor types, post the form as it is on screen
 // to the checklist endpoint (#publish-checklist's data-url), which applies the server's
-// own rules to it in a transaction it rolls back, and show what it says. Nothing is saved;
+// own rules to the unsaved form in memory, and show what it says. Nothing is saved;
 // publishing and scheduling check again on the server. Without JavaScript the panel shows
 // the checklist as last saved.
 (function () {
@@ -15,7 +15,7 @@
     var url = panel.getAttribute("data-url");
     var result = panel.querySelector(".checklist-result");
     var basis = panel.querySelector(".checklist-basis");
-    var checked = null, timer = null, busy = false;
+    var checked = null, timer = null, busy = false, leaving = false;
 
     function snapshot() {
       if (window.tinymce && window.tinymce.triggerSave) window.tinymce.triggerSave();
@@ -46,9 +46,11 @@
     }
 
     function check() {
+      if (leaving) return;
       var body = snapshot();
       if (body === checked || busy) return;
       busy = true;
+      panel.setAttribute("data-busy", "1");  // tests wait for the check in flight
       fetch(url, {
         method: "POST",
         body: body,
@@ -61,7 +63,7 @@
         checked = body;
         show(data.problems);
       }).catch(function () { /* the saved state stays shown; try again on the next change */ })
-        .then(function () { busy = false; });
+        .then(function () { busy = false; panel.removeAttribute("data-busy"); });
     }
 
     function soon() {
@@ -69,6 +71,8 @@
       timer = window.setTimeout(check, QUIET_MS);
     }
     form.addEventListener("input", soon);
+    // Once the form is being saved, a check would only race the save for the server.
+    form.addEventListener("submit", function () { leaving = true; window.clearTimeout(timer); });
     form.addEventListener("change", soon);
     window.setInterval(check, POLL_MS);
     // The page as rendered has the server's checklist already (or, on a new article, says

@@ -58,6 +58,9 @@ def test_article_form_with_tinymce_autocomplete_and_popup_reports_no_violation(e
     page.fill("#id_perspectives-0-quote", "A quote.")
 
     # A new article is a draft (the workflow's state field is read-only in the form).
+    # The live checklist posts the form as typed; let a check in flight finish first (the
+    # live server's in-memory SQLite has one connection for all its threads).
+    page.wait_for_function("() => !document.querySelector('#publish-checklist[data-busy]')")
     page.locator("input[name=_save]").click()
     page.wait_for_url("**/admin/articles/article/")
     assert Article.objects.get().sections.first().body.startswith("<p>")
