@@ -5,12 +5,12 @@ Publishing our mistakes in one place is part of why readers can trust the rest.
 """
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.generic import ListView
 
 from .corrections import Correction
+from .feeds import feed_view_for
 from .models import absolute_url
 from .views import ForgivingPaginationMixin
 
@@ -81,10 +81,4 @@ class AtomCorrectionsFeed(CorrectionsFeed, Feed):
     subtitle = CorrectionsFeed.description
 
 
-FEEDS = {"rss": RssCorrectionsFeed(), "atom": AtomCorrectionsFeed()}
-
-
-def corrections_feed(request, format: str):
-    if format not in FEEDS:
-        raise Http404("Feeds come as rss or atom.")
-    return FEEDS[format](request)
+corrections_feed = feed_view_for({"rss": RssCorrectionsFeed(), "atom": AtomCorrectionsFeed()})

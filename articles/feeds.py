@@ -179,9 +179,18 @@ class AtomArticleFeed(ArticleFeed, Feed):
 FEEDS = {"rss": RssArticleFeed(), "atom": AtomArticleFeed()}
 
 
-@rate_limited("feeds")
-def feed_view(request, format: str, kind: str = "", slug: str = ""):
-    """/feeds/rss/, /feeds/atom/, /feeds/<kind>/<slug>/<format>/ (kind: category, topic…)."""
-    if format not in FEEDS:
-        raise Http404("Feeds come as rss or atom.")
-    return FEEDS[format](request, kind=kind, slug=slug)
+def feed_view_for(feeds: dict):
+    """The view of a feed offered as {"rss": …, "atom": …}: the format comes from the URL,
+    and every feed shares one rate limit (newsroom/ratelimit.py)."""
+
+    @rate_limited("feeds")
+    def view(request, format: str, **kwargs):
+        if format not in feeds:
+            raise Http404("Feeds come as rss or atom.")
+        return feeds[format](request, **kwargs)
+
+    return view
+
+
+# /feeds/rss/, /feeds/atom/, /feeds/<kind>/<slug>/<format>/ (kind: category, topic…).
+feed_view = feed_view_for(FEEDS)

@@ -11,7 +11,6 @@ those of one topic.
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from .feeds import feed_view_for
 from .models import WatchItem, absolute_url, public_condition
 from .views import ForgivingPaginationMixin
 
@@ -135,10 +135,4 @@ class AtomResolutionsFeed(ResolutionsFeed, Feed):
     subtitle = ResolutionsFeed.description
 
 
-RESOLUTION_FEEDS = {"rss": RssResolutionsFeed(), "atom": AtomResolutionsFeed()}
-
-
-def resolutions_feed(request, format: str):
-    if format not in RESOLUTION_FEEDS:
-        raise Http404("Feeds come as rss or atom.")
-    return RESOLUTION_FEEDS[format](request)
+resolutions_feed = feed_view_for({"rss": RssResolutionsFeed(), "atom": AtomResolutionsFeed()})

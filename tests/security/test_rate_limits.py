@@ -119,6 +119,13 @@ def test_feeds_are_limited(limits):
     assert reader.get("/feeds/rss/").status_code == 429
 
 
+def test_every_feed_shares_the_feeds_limit(limits):
+    reader = client_at("203.0.113.7")
+    assert reader.get("/feeds/corrections/rss/").status_code == 200
+    assert reader.get("/feeds/resolutions/atom/").status_code == 200
+    assert reader.get("/feeds/rss/").status_code == 429
+
+
 def test_a_limit_can_be_switched_off(limits):
     limits.RATE_LIMITS = {"search": "off"}
     reader = client_at("203.0.113.7")
