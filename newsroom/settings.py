@@ -131,6 +131,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side parameters, and a statement run 5 times on a connection is prepared:
+    # PostgreSQL then stops re-planning the article page's queries, where planning cost
+    # several times their execution. A pooler in transaction mode (PgBouncer older than
+    # 1.21) cannot keep prepared statements: PG_PREPARE_THRESHOLD=off (docs/deploy.md).
+    prepare_after = os.environ.get("PG_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=None if prepare_after == "off" else int(prepare_after),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (production), process memory otherwise. While Redis
