@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import path, reverse
@@ -17,6 +16,7 @@ from django.utils.html import format_html
 from . import workflow
 from .forms import ArticleAdminForm
 from .models import Article, WatchItem
+from .pagination import BoundedPaginator
 from .watching import overdue_items
 
 
@@ -120,7 +120,7 @@ class WatchItemAdmin(admin.ModelAdmin):
                 items = items.exclude(article_id=int(exclude))
         for word in request.GET.get("term", "").split():
             items = items.filter(Q(text__icontains=word) | Q(article__headline__icontains=word))
-        page = Paginator(items.order_by("-article__published_at", "position"), 20).get_page(
+        page = BoundedPaginator(items.order_by("-article__published_at", "position"), 20).get_page(
             request.GET.get("page")
         )
         return JsonResponse(

@@ -12,7 +12,7 @@ from django.views.generic import ListView
 from .corrections import Correction
 from .feeds import feed_view_for
 from .models import absolute_url
-from .views import ForgivingPaginationMixin
+from .views import ArchivePaginationMixin
 
 FEED_LENGTH = 30
 
@@ -31,7 +31,7 @@ def feed_links() -> list[dict]:
     ]
 
 
-class CorrectionsView(ForgivingPaginationMixin, ListView):
+class CorrectionsView(ArchivePaginationMixin, ListView):
     template_name = "articles/corrections_log.html"
     context_object_name = "corrections"
     paginate_by = 20

@@ -20,7 +20,7 @@ from taggit.models import Tag
 
 from .feeds import feed_view_for
 from .models import WatchItem, absolute_url, public_condition
-from .views import ForgivingPaginationMixin
+from .views import ArchivePaginationMixin
 
 FEED_LENGTH = 30
 
@@ -57,7 +57,7 @@ def overdue_items(today=None):
     return WatchItem.objects.filter(status=WatchItem.Status.OPEN, check_by__lt=today)
 
 
-class WatchingView(ForgivingPaginationMixin, ListView):
+class WatchingView(ArchivePaginationMixin, ListView):
     """What we are watching: open items across the site, or in one topic."""
 
     template_name = "articles/watching.html"

@@ -89,3 +89,10 @@ def test_sitemap_index_counts_no_joins(client):
         assert client.get(reverse("articles:sitemap-index")).status_code == 200
     for sql in counts(captured.captured_queries):
         assert "JOIN" not in sql.upper(), sql
+
+
+@pytest.mark.parametrize("url", ["/", "/experts/", "/watching/", "/corrections/", "/sources/"])
+def test_every_reader_list_bounds_its_count_and_depth(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert isinstance(response.context["paginator"], pagination.ArchivePaginator)

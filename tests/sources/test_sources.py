@@ -1,10 +1,14 @@
 """Sources: imported claims are linked to their source by name, once per source."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles.importing import import_texts
 from articles.models import Citation
 from sources.models import Source
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +50,6 @@ def test_a_source_gets_a_unique_slug_and_a_page_address():
 
 
 def test_the_sources_sitemap_lists_sources_of_published_claims_only(client):
-    from tests.factories import make_article
-
     public, hidden = Source.objects.create(name="Public"), Source.objects.create(name="Hidden")
     Citation.objects.create(article=make_article(), position=1, claim="A.", source=public)
     Citation.objects.create(
@@ -57,3 +59,38 @@ def test_the_sources_sitemap_lists_sources_of_published_claims_only(client):
     assert f"https://news.example.org{public.get_absolute_url()}" in body
     assert hidden.get_absolute_url() not in body
     assert client.get(hidden.get_absolute_url()).status_code == 200  # the page, with no claims
+
+
+def cite(source, *, status="published", claims=1):
+    article = make_article(status=status)
+    for position in range(1, claims + 1):
+        Citation.objects.create(article=article, position=position, claim="A.", source=source)
+
+
+def test_the_sources_list_counts_each_sources_public_claims(client):
+    cited, draft_only = Source.objects.create(name="Cited"), Source.objects.create(name="Draft")
+    Source.objects.create(name="Never cited")
+    cite(cited, claims=2)
+    cite(cited, status="draft")
+    cite(draft_only, status="draft")
+    response = client.get(reverse("sources:list"))
+    assert [(source.name, source.claim_total) for source in response.context["sources"]] == [
+        ("Cited", 2)
+    ]
+    assert "2 claims" in response.text
+
+
+def test_the_sources_list_counts_claims_in_a_fixed_number_of_queries(client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("sources:list")).status_code == 200
+        return len(captured)
+
+    source = Source.objects.create(name="Statistics Office")
+    cite(source)
+    queries()  # the first page also fills the navigation and settings caches
+    few = queries()
+    for _ in range(10):
+        cite(source, claims=3)
+    cite(Source.objects.create(name="Another Office"))
+    assert queries() == few
