@@ -1,4 +1,3 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import corrections_log, feeds, preview, search_views, sitemaps, views, watching
@@ -28,12 +27,7 @@ urlpatterns = [
     # Sitemaps and robots.txt.
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
-    path(
-        "sitemap-<str:section>.xml",
-        sitemap,
-        {"sitemaps": {k: v for k, v in sitemaps.SITEMAPS.items() if k != "news"}},
-        name="sitemap",
-    ),
+    path("sitemap-<str:section>.xml", sitemaps.sitemap_page, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("search/", search_views.SearchView.as_view(), name="search"),
     path("preview/<str:token>/", preview.shared_preview, name="preview"),
