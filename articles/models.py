@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from images.fields import image_link
-from sources.models import CheckedLink
+from sources.models import PROBLEM_STATES, CheckedLink
 
 from .sanitizer import sanitize_html
 from .sharing import CardText, ShareImage, validate_share_image
@@ -695,6 +695,15 @@ class Citation(OrderedPart, CheckedLink):
                 | Q(archived_url__startswith="http://")
                 | Q(archived_url__startswith="https://"),
                 name="citation_archived_url_http",
+            ),
+        ]
+        indexes = [
+            # The admin's article list counts (and filters by) articles with a broken source
+            # link on every request: this reads the few problem rows, not every claim.
+            models.Index(
+                fields=["article"],
+                condition=Q(link_state__in=[state.value for state in PROBLEM_STATES]),
+                name="citation_link_problem_idx",
             ),
         ]
 

@@ -29,7 +29,9 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         if hasattr(self.object_list, "query"):
-            return self.object_list[: self.max_items].count()
+            # Unordered: with the list's ORDER BY the database sorts every matching row to
+            # find the first max_items, where without it it stops once it has them.
+            return self.object_list.order_by()[: self.max_items].count()
         return min(len(self.object_list), self.max_items)
 
 
