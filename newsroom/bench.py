@@ -1,7 +1,7 @@
 """
 `make bench`: seed N articles, serve them as production does, load each page with wrk.
 
-    python -m newsroom.bench [--articles N] [--seconds S] [--base REV]
+    python -m newsroom.bench [--articles N] [--seconds S] [--base REV] [--admin-only]
 
 1. Seeds a database with N realistic articles (manage.py seed_bench): SQLite under
    var/bench/ by default, or the PostgreSQL database named by DATABASE_URL (its name must
@@ -12,9 +12,15 @@
    of navigation, settings and related articles stay on, as in production), *cached*
    (the full-page cache on), *nginx* (through deploy/nginx/newsroom.conf, micro-cache on)
    and, for the article, *static* (nginx serving the same HTML from a file: the ceiling).
-3. Prints one table: requests/s, median and 99th-percentile latency, errors (non-2xx/3xx
+3. Times the admin article list for a signed-in superuser (the "admin" row, mode
+   "signed-in"): in one process with the test client (newsroom/bench_probe.py explains
+   why and which user), --admin-requests requests one after another after a warm-up.
+4. Prints one table: requests/s, median and 99th-percentile latency, errors (non-2xx/3xx
    answers plus socket errors), SQL queries per page (test client, page cache off) and
    the peak resident memory of a gunicorn worker (VmHWM) during that server's runs.
+
+--admin-only times just the admin list against the database as it is (no seeding, no
+server, no wrk): a cheap check of that one budget.
 
 With --base REV the same is measured for another revision (a git worktree in a temporary
 folder, against the same database) and the table shows both, with ratios (this / base).
@@ -39,8 +45,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = Path(__file__).resolve().with_name("bench_probe.py")
 NGINX_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
-PAGES = ["article", "home", "category", "topic", "search", "feed", "sitemap"]
+PAGES = ["article", "home", "category", "topic", "search", "feed", "sitemap", "admin"]
 MODES = ["uncached", "cached", "nginx"]
+ROW_MODES = [*MODES, "static", "signed-in"]
 
 
 def free_port() -> int:
@@ -251,9 +258,20 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
     }
 
 
+def measure_admin(revision: Revision, env: dict, options) -> dict:
+    """The admin article list, signed in: {("admin", "signed-in"): figures}."""
+    say(f"  {revision.label}: admin article list, signed in")
+    figures = json.loads(
+        revision.run(
+            [str(PROBE), "admin", str(options.admin_requests)], env | {"PAGE_CACHE_SECONDS": "0"}
+        )
+    )
+    return {("admin", "signed-in"): figures | {"errors": 0, "rss": None}}
+
+
 def measure(revision: Revision, env: dict, urls: dict, options, scratch: Path) -> dict:
     """Every page in every mode for one revision: {(page, mode): figures}."""
-    results = {}
+    results = measure_admin(revision, env, options)
     log = scratch / f"gunicorn-{re.sub(r'[^a-z0-9]+', '-', revision.label.lower())}.log"
     queries = json.loads(
         revision.run([str(PROBE), "queries", *urls.values()], env | {"PAGE_CACHE_SECONDS": "0"})
@@ -282,7 +300,7 @@ def measure(revision: Revision, env: dict, urls: dict, options, scratch: Path) -
                         }
                     say(f"  {revision.label}: article as a static file")
                     figures = wrk(baseline, options.seconds, options.connections)
-                    results["article", "static"] = figures | {"queries": 0, "rss": 0.0}
+                    results["article", "static"] = figures | {"queries": 0, "rss": None}
     return results
 
 
@@ -292,7 +310,7 @@ def table(results: dict, base: dict | None, base_label: str) -> str:
         header += [f"{base_label} req/s", "×", f"{base_label} p99", "×"]
     rows = [header]
     for page in PAGES:
-        for mode in [*MODES, "static"]:
+        for mode in ROW_MODES:
             figures = results.get((page, mode))
             if figures is None:
                 continue
@@ -304,7 +322,7 @@ def table(results: dict, base: dict | None, base_label: str) -> str:
                 f"{figures['p99']:.2f}",
                 str(figures["errors"]),
                 str(figures["queries"]) if mode != "static" else "-",
-                f"{figures['rss']:.0f}" if mode != "static" else "-",
+                f"{figures['rss']:.0f}" if figures["rss"] is not None else "-",
             ]
             if base:
                 other = base.get((page, mode))
@@ -368,6 +386,12 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--base", default=os.environ.get("BASE") or None)
+    parser.add_argument("--admin-requests", type=int, default=30)
+    parser.add_argument(
+        "--admin-only",
+        action="store_true",
+        help="only time the admin article list, on the database as it is (no seeding)",
+    )
     parser.add_argument(
         "--save",
         action="store_true",
@@ -375,7 +399,7 @@ def main(argv=None) -> None:
         help="also write the output to docs/benchmarks/pages-<date>-<commit>.txt",
     )
     options = parser.parse_args(argv)
-    for tool in ("wrk", "nginx"):
+    for tool in () if options.admin_only else ("wrk", "nginx"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is missing: `make bench` installs it (apt-get, as root).")
 
@@ -411,6 +435,10 @@ def main(argv=None) -> None:
             raise SystemExit("DATABASE_URL must name a database whose name contains 'bench'.")
         ensure_postgres_database(database)
     cache_name = "Redis" if os.environ.get("REDIS_URL") else "in-process"
+    if options.admin_only:
+        current.run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+        print(table(measure_admin(current, env, options), None, "base"))
+        return
     say(f"Seeding {options.articles:,} articles ({engine})…")
     current.run(["manage.py", "migrate", "--noinput", "-v0"], env)
     seeding = current.run(["manage.py", "seed_bench", "--articles", str(options.articles)], env)

@@ -110,3 +110,25 @@ def test_shipped_nginx_config_micro_caches_readers_and_never_staff(tmp_path):
                 assert answer.read() == b"<p>static</p>"
     finally:
         app.shutdown()
+
+
+def test_the_admin_row_has_no_worker_memory():
+    figures = {"rps": 20.0, "p50": 45.0, "p99": 90.0, "errors": 0, "queries": 15, "rss": None}
+    row = bench.table({("admin", "signed-in"): figures}, None, "main").splitlines()[-1]
+    assert row.split() == ["admin", "signed-in", "20", "45.00", "90.00", "0", "15", "-"]
+
+
+@pytest.mark.django_db
+def test_the_admin_list_is_timed_signed_in_as_a_superuser_without_a_password():
+    from django.contrib.auth import get_user_model
+
+    from newsroom import bench_probe
+    from tests.factories import make_article
+
+    make_article()
+    figures = bench_probe.time_admin_list(requests=3)
+    assert figures["url"] == "/admin/articles/article/"
+    assert 0 < figures["p50"] <= figures["p99"]
+    assert figures["queries"] > 0
+    user = get_user_model().objects.get(username="bench-admin")
+    assert user.is_superuser and not user.has_usable_password()
