@@ -127,8 +127,13 @@ class ArticleFeed:
 
     def items(self, obj: FeedSubject):
         articles = articles_about(obj.kind, obj.subject)
-        articles = articles.for_page() if obj.full_text else articles.for_cards()
-        return articles.prefetch_related("topics").order_by("-published_at", "-pk")[:FEED_LENGTH]
+        # Full text: every part, topics included; a summary: the card's parts and topics.
+        articles = (
+            articles.for_page()
+            if obj.full_text
+            else articles.for_cards().prefetch_related("topics")
+        )
+        return articles.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, article: Article) -> str:
         return article.headline

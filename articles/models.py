@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Min, Prefetch, Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
+from django.db.models.query import ModelIterable
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -146,7 +147,7 @@ def public_condition(prefix: str = "", now=None) -> Q:
 
 class ArticleQuerySet(models.QuerySet):
     # Set by for_page(): load the parts in articles/page_parts.py once the rows are in,
-    # where Django runs prefetch_related() (not .iterator(), which prefetches elsewhere).
+    # as Django runs prefetch_related() (not for .iterator(), which reads rows in batches).
     # Copied by _clone() so that it survives chaining, as prefetch_related() lookups do.
     _page_parts = False
 
@@ -155,9 +156,10 @@ class ArticleQuerySet(models.QuerySet):
         clone._page_parts = self._page_parts
         return clone
 
-    def _prefetch_related_objects(self):
-        super()._prefetch_related_objects()
-        if self._page_parts:
+    def _fetch_all(self):
+        loading = self._result_cache is None
+        super()._fetch_all()
+        if self._page_parts and loading and issubclass(self._iterable_class, ModelIterable):
             from .page_parts import attach_page_parts
 
             attach_page_parts(self._result_cache)
@@ -205,26 +207,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         """
-        Everything the article page renders, in 7 queries however long it is:
-        the article (with its category, editor, lead image and corrections), then its
-        byline, sections, perspectives, citations, watch items and topics. Watch items
-        cover both directions (its own and those of earlier articles it resolved) in one
-        query, and corrections come as a column of the article's row: articles/page_parts.py.
+        Everything the article page renders, in 2 queries however long it is: the
+        article (with its category, editor and lead image), then all its parts at once
+        (byline, sections, perspectives, citations, watch items both ways, corrections,
+        topics): articles/page_parts.py.
         """
-        from experts.models import Perspective
-
-        from .page_parts import with_corrections
-
-        queryset = with_corrections(
-            self.select_related("category", "editors_comment_by", "lead_image")
-        ).prefetch_related(
-            Prefetch("byline", queryset=Byline.objects.select_related("author")),
-            # Inline images come with their sections: no query of their own.
-            Prefetch("sections", queryset=Section.objects.select_related("image")),
-            Prefetch("perspectives", queryset=Perspective.objects.select_related("expert")),
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
-            "topics",
-        )
+        queryset = self.select_related("category", "editors_comment_by", "lead_image")
         queryset._page_parts = True
         return queryset
 

@@ -138,9 +138,9 @@ def test_feed_queries_do_not_grow_with_entries(client, django_assert_num_queries
     client.get("/")  # site settings cached, as after any earlier visitor
     with django_assert_num_queries(3):
         client.get("/feeds/rss/")
-    # Full text uses for_page(): the articles (corrections in a JSON column), then bylines,
-    # sections, perspectives, citations, topics and watch items (both ways), one query each.
-    with django_assert_num_queries(7):
+    # Full text uses for_page(): the articles, then every part of every one of them
+    # (articles/page_parts.py).
+    with django_assert_num_queries(2):
         client.get("/feeds/atom/", {"content": "full"})
     for urls in subject_feed_urls(category, author, expert).values():
         with django_assert_num_queries(4):

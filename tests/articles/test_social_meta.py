@@ -258,13 +258,13 @@ def test_no_field_can_break_out_of_the_json_ld_script(client):
 def test_article_page_query_budget_holds_with_sharing(client, django_assert_num_queries):
     article = make_full_article(parts=3)
     client.get("/")
-    # The article page's 7 queries (listed in tests/articles/test_views.py); the first
+    # The article page's 2 queries (listed in tests/articles/test_views.py); the first
     # visit also computes the related articles (one more), later visits take them cached.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(3):
         client.get(article.get_absolute_url())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(2):
         client.get(article.get_absolute_url())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(2):
         client.get(article.get_absolute_url())
 
 

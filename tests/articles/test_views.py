@@ -181,17 +181,15 @@ def test_article_page_query_count_does_not_grow_with_its_parts(
     article = make_article_with_every_part(parts)
     make_full_article(parts=1, category=article.category)  # something related to show
     client.get("/")  # fills the navigation cache, as any earlier visitor would have
-    # 1 the article, with its category, editor, lead image and, as a JSON column, its
-    #   corrections (articles/page_parts.py)
-    # 2 byline and authors          3 sections and their images
-    # 4 perspectives and experts    5 citations and their sources
-    # 6 topics
-    # 7 watch items both ways: its own (with the later articles that resolved them) and
-    #   those of earlier articles it resolved (with those articles)
-    # 8 the related articles: the first view computes them, later ones take them cached.
-    with django_assert_num_queries(8):
+    # 1 the article, with its category, editor and lead image
+    # 2 all its parts at once (articles/page_parts.py): byline and authors, sections and
+    #   their images, perspectives and experts, citations and their sources, watch items
+    #   both ways (its own with the later articles that resolved them, and those of
+    #   earlier articles it resolved with those articles), corrections, topics
+    # 3 the related articles: the first view computes them, later ones take them cached.
+    with django_assert_num_queries(3):
         cold = client.get(article.get_absolute_url())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(2):
         warm = client.get(article.get_absolute_url())
     assert len(cold.context["related_articles"]) == len(warm.context["related_articles"]) == 1
     html = warm.content.decode()
@@ -284,3 +282,17 @@ def test_articles_loaded_together_each_get_their_own_parts_complete_and_in_order
     assert all(not c._state.adding and not c.get_deferred_fields() for c in corrections)
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<time datetime="2025-10-02">2 October 2025</time>' in html
+
+
+def test_a_page_querysets_rows_as_values_load_no_parts():
+    article = make_full_article(parts=1)
+    assert list(Article.objects.for_page().values_list("headline", flat=True)) == [article.headline]
+
+
+def test_page_topics_come_in_name_order_with_their_addresses(client):
+    article = make_article()
+    article.topics.add("Energy", "Climate", "bonds")
+    page = Article.objects.for_page().get(pk=article.pk)
+    assert [topic.name for topic in page.topics.all()] == ["bonds", "Climate", "Energy"]
+    html = client.get(article.get_absolute_url()).text
+    assert html.index('href="/topics/climate/"') < html.index('href="/topics/energy/"')

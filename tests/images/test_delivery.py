@@ -78,8 +78,8 @@ def test_images_add_no_query_to_the_article_page(client, django_assert_num_queri
     article = article_with_images()
     client.get("/")  # fills the navigation cache, as in tests/articles/test_views.py
     client.get(article.get_absolute_url())  # and the related-articles cache (issue 5)
-    # The article page's 7 queries, listed in tests/articles/test_views.py.
-    with django_assert_num_queries(7):
+    # The article page's 2 queries, listed in tests/articles/test_views.py.
+    with django_assert_num_queries(2):
         response = client.get(article.get_absolute_url())
     assert len(pictures_in(response.content.decode())) == 3
 
