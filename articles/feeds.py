@@ -128,11 +128,7 @@ class ArticleFeed:
     def items(self, obj: FeedSubject):
         articles = articles_about(obj.kind, obj.subject)
         # Full text: every part, topics included; a summary: the card's parts and topics.
-        articles = (
-            articles.for_page()
-            if obj.full_text
-            else articles.for_cards().prefetch_related("topics")
-        )
+        articles = articles.for_page() if obj.full_text else articles.for_cards().with_topics()
         return articles.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, article: Article) -> str:

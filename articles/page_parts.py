@@ -39,21 +39,37 @@ class Part:
 
 
 @cache
-def parts() -> list[Part]:
+def parts() -> dict[str, Part]:
     from experts.models import Perspective  # experts imports articles: not at import time
 
-    return [
-        Part("byline", Byline, "article", joined=("author",)),
-        Part("sections", Section, "article", joined=("image",)),
-        Part("perspectives", Perspective, "article", joined=("expert",)),
-        Part("citations", Citation, "article", joined=("source",)),
-        Part("watch_items", WatchItem, "article", joined=("resolved_by",)),
-        Part("resolved_watch_items", WatchItem, "resolved_by", joined=("article",), order=("pk",)),
-        Part("corrections", Correction, "article"),
-    ]
+    return {
+        part.relation: part
+        for part in [
+            Part("byline", Byline, "article", joined=("author",)),
+            Part("sections", Section, "article", joined=("image",)),
+            Part("perspectives", Perspective, "article", joined=("expert",)),
+            Part("citations", Citation, "article", joined=("source",)),
+            Part("watch_items", WatchItem, "article", joined=("resolved_by",)),
+            Part(
+                "resolved_watch_items", WatchItem, "resolved_by", joined=("article",), order=("pk",)
+            ),
+            Part("corrections", Correction, "article"),
+        ]
+    }
 
 
+# Topics come through taggit's generic table, not a foreign key: a query of their own.
 TOPICS = "topics"
+PAGE_PARTS = (
+    "byline",
+    "sections",
+    "perspectives",
+    "citations",
+    "watch_items",
+    "resolved_watch_items",
+    "corrections",
+    TOPICS,
+)
 
 
 def loaded_fields(model: type[models.Model]) -> list[models.Field]:
@@ -62,17 +78,20 @@ def loaded_fields(model: type[models.Model]) -> list[models.Field]:
 
 
 class PartsQuery:
-    """The SQL for one database's vendor, written once: see parts_query()."""
+    """The SQL loading the parts `names` on one database's vendor: see parts_query()."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, names: tuple[str, ...]):
+        self.names = names
         self.vendor = connection.vendor
         self.quote = connection.ops.quote_name
         postgres = self.vendor == "postgresql"
         self.json_object = "jsonb_build_object" if postgres else "json_object"
         self.json_array = "jsonb_agg" if postgres else "json_group_array"
         columns = [f"{self.quote('a')}.{self.quote('id')}"]
-        columns += [f"({self.part_sql(part)})" for part in parts()]
-        columns.append(f"({self.topics_sql()})")
+        columns += [
+            f"({self.topics_sql() if name == TOPICS else self.part_sql(parts()[name])})"
+            for name in names
+        ]
         article_ids = "= ANY(%s)" if postgres else "IN (SELECT value FROM json_each(%s))"
         self.sql = (
             f"SELECT {', '.join(columns)} FROM {self.quote(Article._meta.db_table)} "
@@ -138,39 +157,41 @@ class PartsQuery:
 
 
 @cache
-def parts_query(alias: str) -> PartsQuery:
-    return PartsQuery(connections[alias])
+def parts_query(alias: str, names: tuple[str, ...]) -> PartsQuery:
+    return PartsQuery(connections[alias], names)
 
 
-def attach_page_parts(articles: list[Article]) -> None:
-    """Load every part of `articles` in one query and put each where prefetch_related()
-    would have put it."""
+def attach_page_parts(articles: list[Article], names: tuple[str, ...] = PAGE_PARTS) -> None:
+    """Load the parts `names` of `articles` in one query and put each where
+    prefetch_related() would have put it."""
     if not articles:
         return
     db = articles[0]._state.db
-    query = parts_query(db)
+    query = parts_query(db, names)
     by_pk = {article.pk: article for article in articles}
     ids = list(by_pk)
+    params = [ids if query.vendor == "postgresql" else json.dumps(ids)]
+    if TOPICS in names:  # taggit's rows name the model they tag
+        params.insert(0, ContentType.objects.get_for_model(Article).pk)
     with connections[db].cursor() as cursor:
-        cursor.execute(
-            query.sql,
-            [
-                ContentType.objects.get_for_model(Article).pk,  # taggit's rows are per model
-                ids if query.vendor == "postgresql" else json.dumps(ids),
-            ],
-        )
+        cursor.execute(query.sql, params)
         rows = cursor.fetchall()
-    tag_model = Article._meta.get_field(TOPICS).remote_field.model
     for article_id, *columns in rows:
         article = by_pk[article_id]
-        *part_columns, topic_column = columns
-        for part, column in zip(parts(), part_columns, strict=True):
-            objects = [part_object(part, row, article, by_pk) for row in json_rows(column)]
-            objects.sort(key=sort_key(part))
-            set_prefetched(article, part.relation, objects)
-        topics = [model_from_json(tag_model, row, db) for row in json_rows(topic_column)]
-        topics.sort(key=lambda topic: (topic.name.casefold(), topic.pk))
-        set_prefetched(article, TOPICS, topics)
+        for name, column in zip(names, columns, strict=True):
+            if name == TOPICS:
+                objects = topics_from(json_rows(column), db)
+            else:
+                part = parts()[name]
+                objects = [part_object(part, row, article, by_pk) for row in json_rows(column)]
+                objects.sort(key=sort_key(part))
+            set_prefetched(article, name, objects)
+
+
+def topics_from(rows: list[dict], db: str) -> list[models.Model]:
+    tag_model = Article._meta.get_field(TOPICS).remote_field.model
+    topics = [model_from_json(tag_model, row, db) for row in rows]
+    return sorted(topics, key=lambda topic: (topic.name.casefold(), topic.pk))
 
 
 def json_rows(column) -> list[dict]:
@@ -206,7 +227,14 @@ def sort_key(part: Part):
 
 def set_prefetched(instance: models.Model, name: str, objects: list) -> None:
     """Store `objects` as prefetch_related(name) would: `instance.<name>.all()` gives them."""
-    queryset = getattr(instance, name).get_queryset()  # lazy: runs nothing
+    if name == TOPICS:
+        # The same tags, named by id: taggit's own queryset for an article joins through
+        # its generic table, and building it cost more than the rest of a feed's items.
+        queryset = Article._meta.get_field(TOPICS).remote_field.model.objects.filter(
+            pk__in=[tag.pk for tag in objects]
+        )
+    else:
+        queryset = getattr(instance, name).get_queryset()  # lazy: runs nothing
     queryset._result_cache = objects
     queryset._prefetch_done = True
     if not hasattr(instance, "_prefetched_objects_cache"):

@@ -296,3 +296,13 @@ def test_page_topics_come_in_name_order_with_their_addresses(client):
     assert [topic.name for topic in page.topics.all()] == ["bonds", "Climate", "Energy"]
     html = client.get(article.get_absolute_url()).text
     assert html.index('href="/topics/climate/"') < html.index('href="/topics/energy/"')
+
+
+def test_topics_loaded_with_the_rows_stay_the_articles_own_when_queried_further():
+    article, other = make_article(), make_article()
+    article.topics.add("Energy", "Climate")
+    other.topics.add("Energy", "Bonds")
+    loaded = Article.objects.with_topics().get(pk=article.pk)
+    assert [topic.name for topic in loaded.topics.all()] == ["Climate", "Energy"]
+    assert sorted(loaded.topics.names()) == ["Climate", "Energy"]
+    assert [tag.name for tag in loaded.topics.all().filter(name__startswith="B")] == []
