@@ -23,7 +23,9 @@ included when the caller's queryset has them), `search()` (matches ranked, for r
 from __future__ import annotations
 
 import html
+import json
 import re
+import time
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -173,28 +176,71 @@ class BaseSearch:
     def suggest(self, search: SearchText) -> str | None:
         return None
 
-    def _names_matching(self, search: SearchText, field_name: str) -> Q:
-        words = _name_words(search)
-        if not words:
-            return Q(pk__in=[])
-        condition = Q()
-        for word in words:
-            condition |= Q(**{f"{field_name}__icontains": word})
-        return condition
-
     def experts(self, search: SearchText, limit: int = 6) -> list[Expert]:
         """Quoted experts whose name contains one of the query's words."""
-        if not search:
+        words = _name_words(search)
+        if not words:
             return []
-        matching = Expert.objects.quoted().filter(self._names_matching(search, "name"))
-        return list(matching.order_by("name")[:limit])
+        return [
+            Expert(pk=pk, name=name, slug=slug, credential=credential)
+            for pk, name, slug, credential in _names_containing(words, "experts", limit)
+        ]
 
     def topics(self, search: SearchText, limit: int = 8) -> list[Tag]:
         """Topics of published articles whose name contains one of the query's words."""
-        if not search:
+        words = _name_words(search)
+        if not words:
             return []
-        matching = _published_topics().filter(self._names_matching(search, "name"))
-        return list(matching.order_by("name")[:limit])
+        return [
+            Tag(pk=pk, name=name, slug=slug)
+            for pk, name, slug in _names_containing(words, "topics", limit)
+        ]
+
+
+# The experts and topics groups: every search's first page shows them, so their names are
+# read once and kept in the cache (a few hundred short rows), then matched in Python.
+SEARCH_GROUPS_SECONDS = 10 * 60
+
+
+def search_group_names() -> dict[str, list[tuple]]:
+    """
+    Quoted experts and published topics, each ordered by name as the database orders it.
+
+    Keyed by the page cache's content generation, which any change to public content
+    replaces (an expert renamed, a perspective added, an article published or a topic
+    changed: newsroom/caching.py), and kept no longer than the next moment an article
+    goes live or away by time alone.
+    """
+    from newsroom.caching import GENERATION_KEY, new_generation, next_visibility_change
+
+    generation = cache.get(GENERATION_KEY) or new_generation()
+    key = f"search-groups:{generation}"
+    names = cache.get(key)
+    if names is None:
+        experts = Expert.objects.quoted().order_by("name")
+        names = {
+            "experts": list(experts.values_list("pk", "name", "slug", "credential")),
+            "topics": list(_published_topics().order_by("name").values_list("pk", "name", "slug")),
+        }
+        now = time.time()
+        seconds = SEARCH_GROUPS_SECONDS
+        if (next_change := next_visibility_change(generation, now)) is not None:
+            seconds = min(seconds, int(next_change - now))
+        if seconds >= 1:
+            cache.set(key, names, seconds)
+    return names
+
+
+def _names_containing(words: list[str], group: str, limit: int) -> list[tuple]:
+    """The first `limit` rows of `group` whose name (case-insensitively) holds any word."""
+    found = []
+    for row in search_group_names()[group]:
+        name = row[1].lower()
+        if any(word in name for word in words):
+            found.append(row)
+            if len(found) == limit:
+                break
+    return found
 
 
 def _escape_in_sql(field_name: str) -> Func:
@@ -296,36 +342,73 @@ class PostgresSearch(BaseSearch):
         in_headline = in_headline.values_list("pk", flat=True)[: self.headline_candidates]
         return newest.union(in_headline).order_by()
 
+    # Walking the newest-first index tests each article's vector (kilobytes, out of line)
+    # and stops at the `ranked_candidates`th match, so it reads ranked_candidates × total /
+    # matches articles; the GIN bitmap reads every match but no vector. Measured on the
+    # benchmark's 100,000 articles a walked row costs about six bitmap rows.
+    WALKED_ROW_COST = 6
+
     @contextmanager
     def candidate_plan(self, search: SearchText):
         """
-        Planner settings for finding `candidates()`: for a phrase, through the GIN index.
+        Planner settings for finding `candidates()`: through the GIN index when cheaper.
 
-        The planner estimates a phrase's matches as those of all its words ("borrowing
-        cables": 39,000 estimated, 281 real), so for the newest matches it walks the
-        newest-first index and checks `search_vector @@ phrase` row by row, reading nearly
-        every article's vector (kilobytes each, out of line): 1.2 s on 100,000 articles.
-        The GIN index finds the articles holding every word of the phrase without reading
-        a vector, and only those are checked for the phrase itself. Single words are
-        estimated well and left to the planner: for a common word, walking newest first
-        and stopping at the 500th match is cheaper than collecting all 35,000 matches.
+        The planner costs testing a vector like any comparison, so for the newest matches
+        of any word it walks the newest-first index: right for a word in a third of the
+        articles (about 1,500 read to find 500), slow for one in a twelfth (6,000 vectors
+        read, 140 ms, where the bitmap of its 8,000 matches takes 25 ms). Its estimate of
+        the matches is good for words, so `prefers_bitmap()` decides from it. A phrase is
+        estimated as common as all its words ("borrowing cables": 39,000 estimated, 281
+        real) and always goes through the GIN index, which finds the articles holding
+        every word without reading a vector; only those are checked for the phrase.
         """
-        if not (search and parse_query(search.text).has_phrase):
+        if not (search and self.prefers_bitmap(search)):
             yield
             return
-        # Bitmap scans (the GIN index) only, for this query alone: transaction-local, and
-        # put back afterwards in case the caller's transaction goes on (tests, admin).
-        settings = ["enable_indexscan", "enable_seqscan"]
+        # Bitmap scans (the GIN index) only, for this query alone: transaction-local. In
+        # a caller's transaction (tests, admin) they are put back afterwards, or rolled
+        # back with the savepoint if the query fails.
+        nested = connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(f'current_setting({s!r})' for s in settings)}")
-            previous = cursor.fetchone()
-            for name in settings:
-                cursor.execute("SELECT set_config(%s, 'off', true)", [name])
-            try:
-                yield
-            finally:
-                for name, value in zip(settings, previous, strict=True):
-                    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            if nested:
+                cursor.execute(
+                    "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')"
+                )
+                previous = cursor.fetchone()
+            cursor.execute(
+                "SELECT set_config('enable_indexscan', 'off', true), "
+                "set_config('enable_seqscan', 'off', true)"
+            )
+            yield
+            if nested:
+                cursor.execute(
+                    "SELECT set_config('enable_indexscan', %s, true), "
+                    "set_config('enable_seqscan', %s, true)",
+                    previous,
+                )
+
+    def prefers_bitmap(self, search: SearchText) -> bool:
+        """Whether the GIN bitmap finds this query's newest matches cheaper than a walk."""
+        if parse_query(search.text).has_phrase:
+            return True
+        matches = Article.objects.filter(search_vector=self._query(search)).values("pk")
+        sql, params = matches.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                [Article._meta.db_table],
+            )
+            total = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        estimated = plan[0]["Plan"]["Plan Rows"]
+        # reltuples is -1 before the table's first ANALYZE: small, so the bitmap is cheap.
+        return (
+            estimated**2 <= self.WALKED_ROW_COST * self.ranked_candidates * max(total, 0)
+            or total < 0
+        )
 
     @staticmethod
     def headline_vector() -> Func:
@@ -375,39 +458,44 @@ class PostgresSearch(BaseSearch):
         words = re.findall(r"\w+", search.text.lower())[:6]
         if not words:
             return None
-        corrected = []
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)"
-                )
-            for word in words:
-                corrected.append(self._closest_word(word) if len(word) >= 3 else word)
-        suggestion = " ".join(corrected)
+        closest = self._closest_words([word for word in words if len(word) >= 3])
+        suggestion = " ".join(closest.get(word, word) for word in words)
         return suggestion if suggestion != " ".join(words) else None
 
-    def _closest_word(self, word: str) -> str:
-        candidates = []
+    def _closest_words(self, words: list[str]) -> dict[str, str]:
+        """For each word, the most similar word of a headline, topic or expert name."""
+        if not words:
+            return {}
         sources = [
             (Article.objects.published(), "headline"),
             (_published_topics(), "name"),
             (Expert.objects.all(), "name"),
         ]
-        for queryset, field_name in sources:
-            matching = (
-                queryset.filter(**{f"{field_name}__trigram_word_similar": word})
-                .annotate(similarity=TrigramWordSimilarity(Value(word), field_name))
-                .order_by("-similarity")
-                .values_list(field_name, flat=True)[:5]
-            )
-            candidates += list(matching)
-        best, best_score = word, 0.0
-        for text in candidates:
-            for candidate in re.findall(r"\w+", text.lower()):
-                score = trigram_similarity(word, candidate)
-                if score > best_score:
-                    best, best_score = candidate, score
-        return best if best_score >= 0.3 else word
+        # Five texts per word and source through the trigram indexes, in one query.
+        nearest = [
+            queryset.filter(**{f"{field_name}__trigram_word_similar": word})
+            .annotate(similarity=TrigramWordSimilarity(Value(word), field_name), word=Value(word))
+            .order_by("-similarity")
+            .values_list("word", field_name)[:5]
+            for word in dict.fromkeys(words)
+            for queryset, field_name in sources
+        ]
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)"
+                )
+            found = list(nearest[0].union(*nearest[1:], all=True).order_by())
+        closest = {}
+        for word in words:
+            best, best_score = word, 0.0
+            for text in (text for of, text in found if of == word):
+                for candidate in re.findall(r"\w+", text.lower()):
+                    score = trigram_similarity(word, candidate)
+                    if score > best_score:
+                        best, best_score = candidate, score
+            closest[word] = best if best_score >= 0.3 else word
+        return closest
 
 
 class SimpleSearch(BaseSearch):

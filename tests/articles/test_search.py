@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Citation, Section, WatchItem
@@ -364,9 +365,8 @@ def test_search_page_says_when_only_the_newest_matches_are_shown(client, monkeyp
     assert "1 article for “nickel 3”" in html
 
 
-@pytest.mark.postgres
-def test_candidates_are_found_through_the_indexes_and_bounded():
-    """The plan's shape: each index finds its matches, a Limit bounds what is ranked."""
+def make_copper_and_uranium_stories():
+    """1,000 published stories, one hour apart: 20 about uranium, the rest about copper."""
     now = timezone.now()
     Article.objects.bulk_create(
         Article(
@@ -378,6 +378,12 @@ def test_candidates_are_found_through_the_indexes_and_bounded():
         )
         for n in range(1000)
     )
+
+
+@pytest.mark.postgres
+def test_candidates_are_found_through_the_indexes_and_bounded():
+    """The plan's shape: each index finds its matches, a Limit bounds what is ranked."""
+    make_copper_and_uranium_stories()
     engine = search_engine()
     candidates = engine.candidates(Article.objects.published(), SearchText.from_input("uranium"))
     sql, params = candidates.query.sql_with_params()
@@ -401,12 +407,16 @@ def test_candidates_are_found_through_the_indexes_and_bounded():
 
 
 @pytest.mark.postgres
-def test_the_ranked_page_reads_only_the_candidates(django_assert_num_queries):
+def test_the_ranked_page_reads_only_the_candidates():
     for n in range(3):
         make_article(headline=f"Zinc {n}")
     engine = search_engine()
-    with django_assert_num_queries(1):  # the candidates, found once
+    with CaptureQueriesContext(connection) as queries:
         ranked = engine.search(Article.objects.published(), SearchText.from_input("zinc"))
+    # The candidates are found once; the planner's estimate is asked first (EXPLAIN).
+    full_text = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+    assert len(full_text) == 2, full_text
+    assert full_text[0].startswith("EXPLAIN")
     sql = str(ranked.query)
     assert "@@" not in sql  # no second full-text match: the candidates' ids only
     assert "ts_rank" in sql
@@ -450,9 +460,30 @@ def test_phrase_candidates_are_found_through_the_gin_index():
     assert len(found('"borrowing cables"')) == 20
 
 
+def plan_settings(engine, text):
+    with connection.cursor() as cursor, engine.candidate_plan(SearchText.from_input(text)):
+        cursor.execute("SELECT current_setting('enable_indexscan')")
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.postgres
-def test_single_words_are_left_to_the_planner():
+def test_a_word_in_a_few_articles_is_found_through_the_gin_index(monkeypatch):
+    """
+    Walking newest first reads ranked_candidates × total / matches vectors: for a word in
+    few articles, far more than the bitmap of its matches, which reads none.
+    """
+    make_copper_and_uranium_stories()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    # 1,000 articles: walking for 3 copper stories reads 3; the 20 uranium ones, 150.
+    monkeypatch.setattr(PostgresSearch, "ranked_candidates", 3)
     engine = search_engine()
-    with connection.cursor() as cursor, engine.candidate_plan(SearchText.from_input("cables")):
+    assert not engine.prefers_bitmap(SearchText.from_input("copper"))
+    assert engine.prefers_bitmap(SearchText.from_input("uranium"))
+    assert plan_settings(engine, "copper") == "on"  # left to the planner
+    assert plan_settings(engine, "uranium") == "off"
+    # Put back after the query, in the caller's transaction too.
+    with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('enable_indexscan')")
         assert cursor.fetchone() == ("on",)
+    assert len(found("uranium")) == 20  # every match, through the bitmap
