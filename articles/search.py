@@ -41,6 +41,7 @@ from django.contrib.postgres.search import (
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
     F,
@@ -56,6 +57,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -326,7 +328,27 @@ class PostgresSearch(BaseSearch):
 
     def candidates(self, articles, search) -> QuerySet:
         """The ids of the matches that get ranked (see `ranked_candidates`): one query."""
-        newest = self.filter(articles, search).order_by("-published_at", "-pk")
+        newest = self.filter(articles, search)
+        if search and (pairs := self.phrase_pairs(search)):
+            # The pairs index finds the articles holding every pair of the phrase; only
+            # those are checked for the query itself, as a function call, which the
+            # planner cannot answer from the vector's GIN index: the bitmap of every
+            # article holding the phrase's words would otherwise be joined in, and each
+            # pairs-matching row rechecked by computing its pairs again.
+            newest = articles.filter(
+                RawSQL(
+                    "articles_phrase_pairs(search_vector) @@ %s::tsquery",
+                    [pairs],
+                    output_field=BooleanField(),
+                ),
+                Func(
+                    F("search_vector"),
+                    self._query(search),
+                    function="ts_match_vq",
+                    output_field=BooleanField(),
+                ),
+            )
+        newest = newest.order_by("-published_at", "-pk")
         newest = newest.values_list("pk", flat=True)[: self.ranked_candidates]
         if not search:
             return newest
@@ -341,6 +363,48 @@ class PostgresSearch(BaseSearch):
         in_headline = in_headline.order_by("-published_at", "-pk")
         in_headline = in_headline.values_list("pk", flat=True)[: self.headline_candidates]
         return newest.union(in_headline).order_by()
+
+    def phrase_pairs(self, search: SearchText) -> str | None:
+        """
+        The adjacent word pairs every match must hold (migration 0011), as a tsquery.
+
+        Only for phrases the whole query requires: none when the query has an `or` or an
+        exclusion, which could make a phrase optional. A phrase's words are read as
+        PostgreSQL reads the query's (same parser, same positions), and the phrase must
+        appear as such in the query PostgreSQL makes of the whole text. A phrase whose
+        words are not adjacent (a stop word between them) gives no pair: checked whole.
+        """
+        terms = parse_query(search.text).positive_terms
+        phrases = list(dict.fromkeys(t for t in terms if len(re.findall(r"\w+", t)) > 1))
+        if not phrases:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT websearch_to_tsquery(%s::regconfig, %s)::text, phrase, "
+                "phraseto_tsquery(%s::regconfig, phrase)::text, "
+                "(SELECT array_agg(ARRAY[lexeme, position::text]) FROM unnest("
+                "to_tsvector(%s::regconfig, phrase)), unnest(positions) AS position) "
+                "FROM unnest(%s::text[]) AS phrase",
+                [SEARCH_CONFIG, search.text, SEARCH_CONFIG, SEARCH_CONFIG, phrases],
+            )
+            rows = cursor.fetchall()
+        pairs = set()
+        for whole, _, phrase_query, words in rows:
+            if "|" in whole or "!" in whole:
+                return None
+            if not phrase_query or phrase_query not in whole or not words:
+                continue
+            at: dict[int, list[str]] = {}
+            for lexeme, position in words:
+                at.setdefault(int(position), []).append(lexeme)
+            if any(len(lexemes) > 1 for lexemes in at.values()):
+                continue  # several readings of one word: any of them may match
+            pairs |= {f"{at[p][0]} {at[p + 1][0]}" for p in at if p + 1 in at}
+        if not pairs:
+            return None
+        return " & ".join(
+            "'" + pair.replace("\\", "\\\\").replace("'", "''") + "'" for pair in sorted(pairs)
+        )
 
     # Walking the newest-first index tests each article's vector (kilobytes, out of line)
     # and stops at the `ranked_candidates`th match, so it reads ranked_candidates × total /

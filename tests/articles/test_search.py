@@ -455,7 +455,9 @@ def test_phrase_candidates_are_found_through_the_gin_index():
             "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')"
         )
         assert cursor.fetchone() == ("on", "on")
-    assert "articles_article_search_gin" in plan, plan
+    # The pairs index (migration 0011) finds the articles holding the phrase's words side
+    # by side; no vector is read for the others.
+    assert "articles_article_phrase_pairs" in plan, plan
     assert "article_newest_idx" not in plan, plan
     assert len(found('"borrowing cables"')) == 20
 
@@ -487,3 +489,66 @@ def test_a_word_in_a_few_articles_is_found_through_the_gin_index(monkeypatch):
         cursor.execute("SELECT current_setting('enable_indexscan')")
         assert cursor.fetchone() == ("on",)
     assert len(found("uranium")) == 20  # every match, through the bitmap
+
+
+@pytest.mark.postgres
+def test_phrase_pairs_are_the_adjacent_words_the_vector_holds():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT articles_phrase_pairs(to_tsvector('english', %s))::text",
+            ["Borrowing cables is hard; borrowing the cables is harder."],
+        )
+        # "is" and "the" are stop words: they keep their places, so no pair spans them.
+        assert cursor.fetchone() == ("'borrow cabl' 'hard borrow'",)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ('"borrowing cables"', "'borrow cabl'"),
+        ('exactly "borrowing cables"', "'borrow cabl'"),
+        ('"undersea borrowing cables"', "'borrow cabl' & 'undersea borrow'"),
+        ("cross-border", "'cross border' & 'cross-bord cross'"),
+        ('"borrowing the cables"', None),  # a stop word between: checked whole
+        ('"borrowing cables" or copper', None),  # the phrase is not required
+        ('"borrowing cables" -copper', None),
+        ("cables", None),
+    ],
+)
+def test_phrase_pairs_only_for_phrases_the_query_requires(text, pairs):
+    assert search_engine().phrase_pairs(SearchText.from_input(text)) == pairs
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"borrowing cables"',
+        '"borrowing the cables"',
+        '"cables borrowing"',
+        'undersea "borrowing cables"',
+        '"borrowing cables" or copper',
+        '"borrowing cables" -undersea',
+        "cross-border",
+    ],
+)
+def test_phrases_find_every_match_with_the_pairs_index(text):
+    """The candidates (through the pairs index) are exactly the articles that match."""
+    texts = [
+        "Borrowing cables.",
+        "Cables need borrowing.",
+        "Borrowing the cables.",
+        "Undersea cables: borrowing cables again.",
+        "Cables borrowing, cross-border.",
+        "Copper. Borrowing",  # the phrase across two parts: the brief and a section
+    ]
+    for n, brief in enumerate(texts):
+        article = make_article(headline=f"Story {n}", brief=brief)
+        Section.objects.create(article=article, position=1, heading="Cables", body="<p>x</p>")
+    engine = search_engine()
+    search = SearchText.from_input(text)
+    articles = Article.objects.published()
+    with engine.candidate_plan(search):
+        candidates = set(engine.candidates(articles, search))
+    assert candidates == set(engine.filter(articles, search).values_list("pk", flat=True))

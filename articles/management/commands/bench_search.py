@@ -169,7 +169,8 @@ class Command(BaseCommand):
             # insertions each): dropped now, recreated below from their own definitions.
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
-                "('articles_article_search_gin', 'articles_article_headline_fts')"
+                "('articles_article_search_gin', 'articles_article_headline_fts', "
+                "'articles_article_phrase_pairs')"
             )
             full_text_indexes = cursor.fetchall()
             for name, _ in full_text_indexes:
@@ -410,7 +411,7 @@ class Command(BaseCommand):
             with settings, connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
-            uses_gin = "articles_article_search_gin" in plan
+            uses_gin = "articles_article_search_gin" in plan or "phrase_pairs" in plan
             self.stdout.write(
                 f"\nPlan of the {label} for {search.text!r} "
                 f"(GIN index in use: {'yes' if uses_gin else 'no'}):\n{plan}"
