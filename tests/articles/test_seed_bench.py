@@ -61,5 +61,11 @@ def test_search_vectors_are_computed_on_postgresql(bench_database):
     call_command("seed_bench", articles=30)
     assert not Article.objects.filter(search_vector__isnull=True).exists()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'articles_article_search_gin'")
-        assert cursor.fetchone()
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname IN "
+            "('articles_article_search_gin', 'articles_article_phrase_pairs') ORDER BY 1"
+        )
+        assert cursor.fetchall() == [
+            ("articles_article_phrase_pairs",),
+            ("articles_article_search_gin",),
+        ]

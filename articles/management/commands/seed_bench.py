@@ -231,15 +231,19 @@ class Command(BaseCommand):
                 cursor.execute(f"ALTER TABLE {model._meta.db_table} {action} TRIGGER USER")
 
     def compute_search_vectors(self) -> None:
-        """Every vector in one UPDATE through the site's trigger, then the GIN index once."""
+        """Every vector in one UPDATE through the site's trigger, then the GIN indexes once."""
         self.stdout.write("Computing search vectors…")
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # the trigger function's plans must not assume empty tables
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            # The vector's index and its phrase pairs' (migration 0011).
             cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_article_search_gin'"
+                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+                "('articles_article_search_gin', 'articles_article_phrase_pairs')"
             )
-            [index_definition] = cursor.fetchone()
-            cursor.execute("DROP INDEX articles_article_search_gin")
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {name}")
             cursor.execute("UPDATE articles_article SET search_vector = NULL")
-            cursor.execute(index_definition)
+            for _, definition in indexes:
+                cursor.execute(definition)
