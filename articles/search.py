@@ -245,6 +245,16 @@ def _names_containing(words: list[str], group: str, limit: int) -> list[tuple]:
     return found
 
 
+def _required(part: str, query: str) -> bool:
+    """Whether tsquery text `part` is in `query` (a conjunction, no `|`) other than negated."""
+    start = query.find(part)
+    while start != -1:
+        if not query[:start].rstrip(" (").endswith("!"):
+            return True
+        start = query.find(part, start + 1)
+    return False
+
+
 def _escape_in_sql(field_name: str) -> Func:
     """A plain-text field as HTML text (& < > escaped), to sit beside sanitized HTML."""
     expression = F(field_name)
@@ -368,11 +378,11 @@ class PostgresSearch(BaseSearch):
         """
         The adjacent word pairs every match must hold (migration 0011), as a tsquery.
 
-        Only for phrases the whole query requires: none when the query has an `or` or an
-        exclusion, which could make a phrase optional. A phrase's words are read as
-        PostgreSQL reads the query's (same parser, same positions), and the phrase must
-        appear as such in the query PostgreSQL makes of the whole text. A phrase whose
-        words are not adjacent (a stop word between them) gives no pair: checked whole.
+        Only for phrases the whole query requires: none when the query has an `or`, which
+        could make a phrase optional. A phrase's words are read as PostgreSQL reads the
+        query's (same parser, same positions), and the phrase must appear as such, not
+        excluded, in the query PostgreSQL makes of the whole text. A phrase whose words
+        are not adjacent (a stop word between them) gives no pair: checked whole.
         """
         terms = parse_query(search.text).positive_terms
         phrases = list(dict.fromkeys(t for t in terms if len(re.findall(r"\w+", t)) > 1))
@@ -390,9 +400,9 @@ class PostgresSearch(BaseSearch):
             rows = cursor.fetchall()
         pairs = set()
         for whole, _, phrase_query, words in rows:
-            if "|" in whole or "!" in whole:
+            if "|" in whole:
                 return None
-            if not phrase_query or phrase_query not in whole or not words:
+            if not (phrase_query and words and _required(phrase_query, whole)):
                 continue
             at: dict[int, list[str]] = {}
             for lexeme, position in words:

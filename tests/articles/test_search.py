@@ -512,7 +512,9 @@ def test_phrase_pairs_are_the_adjacent_words_the_vector_holds():
         ("cross-border", "'cross border' & 'cross-bord cross'"),
         ('"borrowing the cables"', None),  # a stop word between: checked whole
         ('"borrowing cables" or copper', None),  # the phrase is not required
-        ('"borrowing cables" -copper', None),
+        ('"borrowing cables" -copper', "'borrow cabl'"),
+        ('copper -"borrowing cables"', None),  # excluded, not required
+        ('"borrowing cables" -"borrowing cables"', "'borrow cabl'"),  # nothing matches
         ("cables", None),
     ],
 )
@@ -530,6 +532,8 @@ def test_phrase_pairs_only_for_phrases_the_query_requires(text, pairs):
         'undersea "borrowing cables"',
         '"borrowing cables" or copper',
         '"borrowing cables" -undersea',
+        'cables -"borrowing cables"',
+        '"cables borrowing" -"borrowing cables"',
         "cross-border",
     ],
 )
