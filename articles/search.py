@@ -245,6 +245,15 @@ def _names_containing(words: list[str], group: str, limit: int) -> list[tuple]:
     return found
 
 
+# What migration 0011's articles_phrase_pairs() holds instead of pairs it could not keep.
+PHRASE_PAIRS_INCOMPLETE = "phrase pairs incomplete"
+
+
+def _tsquery_lexeme(lexeme: str) -> str:
+    """`lexeme` quoted for tsquery's input syntax (backslashes and quotes escaped)."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def _required(part: str, query: str) -> bool:
     """Whether tsquery text `part` is in `query` (a conjunction, no `|`) other than negated."""
     start = query.find(part)
@@ -337,7 +346,8 @@ class PostgresSearch(BaseSearch):
         return ranked
 
     def candidates(self, articles, search) -> QuerySet:
-        """The ids of the matches that get ranked (see `ranked_candidates`): one query."""
+        """The ids of the matches that get ranked (see `ranked_candidates`): one query
+        (for a phrase, after one reading its word pairs: `phrase_pairs()`)."""
         newest = self.filter(articles, search)
         if search and (pairs := self.phrase_pairs(search)):
             # The pairs index finds the articles holding every pair of the phrase; only
@@ -410,11 +420,13 @@ class PostgresSearch(BaseSearch):
             if any(len(lexemes) > 1 for lexemes in at.values()):
                 continue  # several readings of one word: any of them may match
             pairs |= {f"{at[p][0]} {at[p + 1][0]}" for p in at if p + 1 in at}
+        # Too long for a lexeme: never kept in an article's pairs (it is marked instead).
+        pairs = {pair for pair in pairs if len(pair.encode()) <= 2047}
         if not pairs:
             return None
-        return " & ".join(
-            "'" + pair.replace("\\", "\\\\").replace("'", "''") + "'" for pair in sorted(pairs)
-        )
+        required = " & ".join(_tsquery_lexeme(pair) for pair in sorted(pairs))
+        # Articles whose pairs could not all be kept are marked, and checked whole.
+        return f"( {required} ) | {_tsquery_lexeme(PHRASE_PAIRS_INCOMPLETE)}"
 
     # Walking the newest-first index tests each article's vector (kilobytes, out of line)
     # and stops at the `ranked_candidates`th match, so it reads ranked_candidates × total /

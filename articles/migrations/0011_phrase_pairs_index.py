@@ -18,13 +18,28 @@ FORWARD_SQL = [
     r"""
 CREATE OR REPLACE FUNCTION articles_phrase_pairs(document tsvector) RETURNS tsvector
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(
-        array_to_tsvector(array_agg(DISTINCT first.lexeme || ' ' || second.lexeme)),
-        ''::tsvector
+    WITH pairs AS (
+        SELECT DISTINCT first.lexeme || ' ' || second.lexeme AS pair
+        FROM (SELECT lexeme, unnest(positions) AS position FROM unnest(document)) AS first
+        JOIN (SELECT lexeme, unnest(positions) AS position FROM unnest(document)) AS second
+            ON second.position = first.position + 1
+    ), kept AS (
+        SELECT pair FROM pairs WHERE octet_length(pair) <= 2047
     )
-    FROM (SELECT lexeme, unnest(positions) AS position FROM unnest(document)) AS first
-    JOIN (SELECT lexeme, unnest(positions) AS position FROM unnest(document)) AS second
-        ON second.position = first.position + 1
+    -- A tsvector holds lexemes of at most 2,047 bytes and 1 MB in all. An article whose
+    -- pairs do not fit (two long adjacent words, or an enormous text) is marked instead,
+    -- and every phrase search takes marked articles in to check them whole: never an
+    -- error on saving, never a match lost. The marker holds two spaces, so no pair
+    -- (two lexemes, which never contain one, around a single space) can be it.
+    SELECT CASE
+        WHEN (SELECT sum(octet_length(pair)) FROM kept) > 1000000
+            THEN array_to_tsvector(ARRAY['phrase pairs incomplete'])
+        WHEN EXISTS (SELECT FROM pairs WHERE octet_length(pair) > 2047)
+            THEN array_to_tsvector(
+                array_append(ARRAY(SELECT pair FROM kept), 'phrase pairs incomplete')
+            )
+        ELSE array_to_tsvector(ARRAY(SELECT pair FROM kept))
+    END
 $$
 """,
     "CREATE INDEX IF NOT EXISTS articles_article_phrase_pairs ON articles_article "

@@ -12,6 +12,7 @@ from articles.search import (
     PostgresSearch,
     SearchText,
     SimpleSearch,
+    _tsquery_lexeme,
     parse_query,
     search_engine,
     trigram_similarity,
@@ -519,7 +520,8 @@ def test_phrase_pairs_are_the_adjacent_words_the_vector_holds():
     ],
 )
 def test_phrase_pairs_only_for_phrases_the_query_requires(text, pairs):
-    assert search_engine().phrase_pairs(SearchText.from_input(text)) == pairs
+    expected = pairs and f"( {pairs} ) | 'phrase pairs incomplete'"
+    assert search_engine().phrase_pairs(SearchText.from_input(text)) == expected
 
 
 @pytest.mark.postgres
@@ -556,3 +558,53 @@ def test_phrases_find_every_match_with_the_pairs_index(text):
     with engine.candidate_plan(search):
         candidates = set(engine.candidates(articles, search))
     assert candidates == set(engine.filter(articles, search).values_list("pk", flat=True))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("lexeme", ["o'brien", "back\\slash", "a:b & !c", "it''s"])
+def test_pairs_are_quoted_for_tsquery(lexeme):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_to_tsvector(ARRAY[%s]) @@ %s::tsquery",
+            [lexeme, _tsquery_lexeme(lexeme)],
+        )
+        assert cursor.fetchone() == (True,)
+
+
+@pytest.mark.postgres
+def test_an_article_whose_pairs_do_not_fit_is_saved_and_still_found():
+    """
+    A tsvector's lexemes hold at most 2,047 bytes: two long adjacent words (a pasted hash,
+    a data address) make a pair too long to keep. The article is marked instead, saves,
+    and every phrase search checks it whole.
+    """
+    # 400 characters of three bytes each: a query of 801 characters, a pair of 2,401 bytes.
+    long_words = f"{'あ' * 400} {'い' * 400}"
+    article = make_article(headline="Borrowing cables", brief=long_words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'phrase pairs incomplete' = ANY(tsvector_to_array("
+            "articles_phrase_pairs(search_vector))) FROM articles_article WHERE id = %s",
+            [article.pk],
+        )
+        assert cursor.fetchone() == (True,)
+    assert found('"borrowing cables"') == [article]
+    assert found(f'"{long_words}"') == [article]
+
+
+@pytest.mark.postgres
+def test_an_article_with_more_pairs_than_a_tsvector_holds_is_saved_and_still_found():
+    """A tsvector holds 1 MB of lexemes: 60,000 distinct pairs of 17 bytes do not fit."""
+    words = [f"w{n:07d}" for n in range(60_000)]  # distinct, not stemmed, 8 bytes each
+    article = make_article(headline="Borrowing cables")
+    Section.objects.create(
+        article=article, position=1, heading="Data", body=f"<p>{' '.join(words)}</p>"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT articles_phrase_pairs(search_vector)::text FROM articles_article WHERE id = %s",
+            [article.pk],
+        )
+        assert cursor.fetchone() == ("'phrase pairs incomplete'",)
+    assert found('"borrowing cables"') == [article]
+    assert found('"w0000007 w0000008"') == [article]
