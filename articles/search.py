@@ -245,7 +245,7 @@ def _names_containing(words: list[str], group: str, limit: int) -> list[tuple]:
     return found
 
 
-# What migration 0011's articles_phrase_pairs() holds instead of pairs it could not keep.
+# What migration 0012's articles_phrase_pairs() holds instead of pairs it could not keep.
 PHRASE_PAIRS_INCOMPLETE = "phrase pairs incomplete"
 
 
@@ -386,7 +386,7 @@ class PostgresSearch(BaseSearch):
 
     def phrase_pairs(self, search: SearchText) -> str | None:
         """
-        The adjacent word pairs every match must hold (migration 0011), as a tsquery.
+        The adjacent word pairs every match must hold (migration 0012), as a tsquery.
 
         Only for phrases the whole query requires: none when the query has an `or`, which
         could make a phrase optional. A phrase's words are read as PostgreSQL reads the

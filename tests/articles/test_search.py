@@ -456,7 +456,7 @@ def test_phrase_candidates_are_found_through_the_gin_index():
             "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')"
         )
         assert cursor.fetchone() == ("on", "on")
-    # The pairs index (migration 0011) finds the articles holding the phrase's words side
+    # The pairs index (migration 0012) finds the articles holding the phrase's words side
     # by side; no vector is read for the others.
     assert "articles_article_phrase_pairs" in plan, plan
     assert "article_newest_idx" not in plan, plan

@@ -236,7 +236,7 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # the trigger function's plans must not assume empty tables
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            # The vector's index and its phrase pairs' (migration 0011).
+            # The vector's index and its phrase pairs' (migration 0012).
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
                 "('articles_article_search_gin', 'articles_article_phrase_pairs')"

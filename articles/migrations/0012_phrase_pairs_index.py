@@ -65,6 +65,6 @@ def on_postgresql(statements):
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY runs outside a transaction
 
-    dependencies = [("articles", "0010_performance_indexes")]
+    dependencies = [("articles", "0011_citation_link_problem_index")]
 
     operations = [migrations.RunPython(on_postgresql(FORWARD_SQL), on_postgresql(BACKWARD_SQL))]
