@@ -102,6 +102,35 @@ class IdRangePaginator:
         return Page(rows, number, self)
 
 
+class PageSitemap(SiteSitemap):
+    """The site's own lists, which no other sitemap names: home, experts, what we are
+    watching, corrections and sources. Their content changes with every article, so no
+    lastmod is claimed."""
+
+    names = [
+        "articles:home",
+        "experts:list",
+        "articles:watching",
+        "articles:corrections",
+        "sources:list",
+    ]
+
+    def items(self):
+        return self.names
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        return None
+
+    def get_latest_lastmod(self):
+        return None
+
+    def page_count(self) -> int:
+        return 1
+
+
 class ArticleSitemap(SiteSitemap):
     # Google takes 50,000 a page; 10,000 (about 1 MB of XML, some 30 ms to write out with
     # article_sitemap on PostgreSQL) keeps an uncached page short under load.
@@ -215,6 +244,7 @@ class NewsSitemap(SiteSitemap):
 
 
 SITEMAPS = {
+    "pages": PageSitemap,
     "articles": ArticleSitemap,
     "categories": CategorySitemap,
     "topics": TopicSitemap,

@@ -49,6 +49,7 @@ def test_index_lists_every_sitemap_with_absolute_addresses(client, index_schema)
     assert response.status_code == 200
     listed = [loc.split("/")[-1] for loc in locations(index_schema, response.content)]
     assert listed == [
+        "sitemap-pages.xml",
         "sitemap-articles.xml",
         "sitemap-categories.xml",
         "sitemap-topics.xml",
@@ -59,7 +60,7 @@ def test_index_lists_every_sitemap_with_absolute_addresses(client, index_schema)
     ]
     assert "https://news.example.org/sitemap-articles.xml" in response.content.decode()
     assert "127.0.0.1" not in response.content.decode()
-    assert response.content.decode().count("<lastmod>") == 7
+    assert response.content.decode().count("<lastmod>") == 8
 
 
 def test_each_sitemap_validates_and_lists_only_public_pages(client, urlset_schema):
@@ -148,6 +149,7 @@ def test_sitemap_queries_do_not_grow_with_items(client, django_assert_num_querie
         # latest change, MAX(id), and one plain table count per other section (categories,
         # topics, authors, experts and, since issue 10, sources)
         "/sitemap.xml": 7,
+        "/sitemap-pages.xml": 0,
         "/sitemap-articles.xml": 2,
         "/sitemap-categories.xml": 2,
         "/sitemap-topics.xml": 2,
@@ -160,6 +162,18 @@ def test_sitemap_queries_do_not_grow_with_items(client, django_assert_num_querie
     for url, budget in budgets.items():
         with django_assert_num_queries(budget):
             assert client.get(url).status_code == 200
+
+
+def test_the_pages_sitemap_names_the_sites_own_lists(client, urlset_schema):
+    response = client.get("/sitemap-pages.xml")
+    assert response.status_code == 200
+    assert locations(urlset_schema, response.content) == [
+        "https://news.example.org/",
+        "https://news.example.org/experts/",
+        "https://news.example.org/watching/",
+        "https://news.example.org/corrections/",
+        "https://news.example.org/sources/",
+    ]
 
 
 def test_robots_txt_points_to_the_sitemaps(client):
