@@ -113,11 +113,26 @@ def card_path(uuid, text: CardText, shape: str = "og") -> str:
     return f"share-cards/{uuid}/{text.digest}-{shape}.png"
 
 
+class CardNotStored(Exception):
+    """Storage refused the card (full, read-only): `png` is the card, drawn for this once."""
+
+    def __init__(self, png: bytes):
+        super().__init__("The share card could not be stored.")
+        self.png = png
+
+
 def stored_card(uuid, text: CardText, shape: str = "og") -> str:
-    """The storage path of the card, drawing and saving it first if it is not there yet."""
+    """The storage path of the card, drawing and saving it first if it is not there yet.
+    Raises CardNotStored, with the drawn card, when storage cannot keep it."""
     path = card_path(uuid, text, shape)
     if not default_storage.exists(path):
-        saved = default_storage.save(path, ContentFile(render_card_png(text, shape)))
+        png = render_card_png(text, shape)
+        try:
+            saved = default_storage.save(path, ContentFile(png))
+        except OSError as error:
+            # A file cut short by a full disk would be served as the card for good.
+            default_storage.delete(path)
+            raise CardNotStored(png) from error
         if saved != path:  # another request drew it at the same moment
             default_storage.delete(saved)
     return path

@@ -1,5 +1,7 @@
+import logging
+
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
@@ -12,8 +14,10 @@ from .models import Article, Author, Category, SlugRedirect
 from .pagination import ArchivePaginator
 from .related import related_articles
 from .share_links import share_links, tracked_url
-from .sharing import CARD_SHAPES, stored_card
+from .sharing import CARD_SHAPES, CardNotStored, stored_card
 from .structured_data import article_data, json_ld_script
+
+logger = logging.getLogger(__name__)
 
 
 class ForgivingPaginationMixin:
@@ -86,12 +90,19 @@ def share_card(request, uuid, shape, digest):
     text = article.card_text()
     if text.digest != digest:  # an old card: send networks on to the current one
         return redirect("articles:share-card", uuid=uuid, shape=shape, digest=text.digest)
-    response = FileResponse(default_storage.open(stored_card(article.uuid, text, shape)))
-    response["Content-Type"] = "image/png"
     # The address names what the card shows, so it never changes: cache it for good.
     # A card of an unpublished article is for the staff member alone.
     visibility = "public" if article.is_published else "private"
-    response["Cache-Control"] = f"{visibility}, max-age=31536000, immutable"
+    try:
+        response = FileResponse(default_storage.open(stored_card(article.uuid, text, shape)))
+        response["Cache-Control"] = f"{visibility}, max-age=31536000, immutable"
+    except CardNotStored as unstored:
+        # Storage is full or read-only: the card still unfurls, and is drawn again (and
+        # stored, once storage takes it) when caches ask for it in a few minutes.
+        logger.exception("Share card of article %s not stored", article.pk)
+        response = HttpResponse(unstored.png)
+        response["Cache-Control"] = f"{visibility}, max-age=300"
+    response["Content-Type"] = "image/png"
     return response
 
 

@@ -287,3 +287,25 @@ def test_a_bad_social_image_is_refused_in_the_form_and_nothing_is_stored(setting
     assert not (settings.MEDIA_ROOT / "social").exists()
     article.refresh_from_db()
     assert not article.social_image
+
+
+@pytest.mark.django_db
+def test_card_is_served_unstored_and_briefly_cached_when_storage_is_full(client, monkeypatch):
+    article = make_article(headline="Talks end")
+    url = article.share_image().url.removeprefix("https://news.example.org")
+    path = card_path(article.uuid, article.card_text())
+
+    def disk_full(name, content, max_length=None):
+        with default_storage.open(name, "wb") as half_written:
+            half_written.write(content.read()[:100])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(default_storage, "save", disk_full)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert Image.open(BytesIO(response.content)).size == (1200, 630)
+    assert not default_storage.exists(path)  # no cut-short file served as the card later
+    monkeypatch.undo()
+    assert "immutable" in client.get(url)["Cache-Control"]  # stored once storage takes it
