@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images bench-search bench-import lock audit serve bench bench-tools
+.PHONY: help run test lint install migrate demo clean browser axe screenshots bench-images bench-search bench-import lock audit serve bench bench-tools bench-wagtail
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo and serve on http://$(HOST):$(PORT)/"
@@ -18,6 +18,8 @@ help:
 	@echo "make bench  seed $(BENCH_ARTICLES) articles, load every page with wrk (gunicorn, cache, nginx);"
 	@echo "            BENCH_ARTICLES=, BENCH_SECONDS=, DATABASE_URL=postgres://.../nr_bench, BASE=<git rev>,"
 	@echo "            SAVE=1 (writes docs/benchmarks/pages-<date>-<commit>.txt)"
+	@echo "make bench-wagtail  the article and home pages against a Wagtail copy of the same articles"
+	@echo "            (DATABASE_URL= Newsroom's, WAGTAIL_DATABASE_URL=, BENCH_ARTICLES=, SAVE=1, NO_SEED=1)"
 	@echo "make bench-images  time all renditions of a 4000x3000 JPEG and report peak memory"
 	@echo "make bench-search  seed 100,000 articles into PostgreSQL database $(BENCH_DB) and time searches"
 	@echo "make bench-import  time importing 1,000 generated articles into PostgreSQL database $(BENCH_IMPORT_DB)"
@@ -41,7 +43,8 @@ lock:
 	@[ -x $(VENV)/bin/pip-compile ] || $(PY) -m pip install --quiet pip-tools==7.6.2
 	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
 	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
-	rm -f $(VENV)/.installed
+	$(PIP_COMPILE) --output-file bench/wagtail/requirements.lock bench/wagtail/requirements.txt
+	rm -f $(VENV)/.installed var/bench-wagtail/venv/.installed
 
 # Known vulnerabilities in the locked packages (also part of `make lint`).
 audit: install
@@ -142,6 +145,24 @@ serve: install
 BENCH_ARTICLES ?= 100000
 bench: install bench-tools
 	BENCH_ARTICLES=$(BENCH_ARTICLES) $(PY) -m newsroom.bench $(if $(BASE),--base $(BASE)) $(if $(SAVE),--save)
+
+# Newsroom against Wagtail (newsroom/bench_wagtail.py): the same articles, copied from
+# Newsroom's benchmark database into a minimal Wagtail site (bench/wagtail/) that runs from
+# its own virtualenv, built from its hashed lock file: Wagtail never enters .venv.
+WAGTAIL_VENV := var/bench-wagtail/venv
+BENCH_DATABASE_URL ?= postgres://root@127.0.0.1:5432/nr_bench
+WAGTAIL_DATABASE_URL ?= postgres://root@127.0.0.1:5432/nr_bench_wagtail
+$(WAGTAIL_VENV)/.installed: bench/wagtail/requirements.lock bench/wagtail/requirements.txt
+	@python=$$(bin/find-python) || exit 1; \
+	"$$python" bin/check-lock || exit 1; \
+	if [ ! -x $(WAGTAIL_VENV)/bin/python ]; then echo "Creating $(WAGTAIL_VENV) with $$python"; "$$python" -m venv $(WAGTAIL_VENV) || exit 1; fi
+	$(WAGTAIL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r bench/wagtail/requirements.lock
+	@touch $@
+
+bench-wagtail: install bench-tools $(WAGTAIL_VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} WAGTAIL_DATABASE_URL=$(WAGTAIL_DATABASE_URL) \
+		BENCH_ARTICLES=$(BENCH_ARTICLES) $(PY) -m newsroom.bench_wagtail $(if $(SAVE),--save) $(if $(NO_SEED),--no-seed)
 
 bench-tools:
 	@if command -v nginx >/dev/null && command -v wrk >/dev/null; then :; \

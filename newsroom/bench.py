@@ -103,8 +103,11 @@ def remove_worktree(folder: Path) -> None:
 class Server:
     """gunicorn as production runs it, `workers` sync workers, on a free port."""
 
-    def __init__(self, revision: Revision, env: dict, workers: int, log: Path):
+    def __init__(
+        self, revision: Revision, env: dict, workers: int, log: Path, app: str = "newsroom.wsgi"
+    ):
         self.revision, self.env, self.workers, self.log = revision, env, workers, log
+        self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
@@ -112,7 +115,7 @@ class Server:
     def __enter__(self):
         gunicorn = self.revision.python.with_name("gunicorn")
         self.process = subprocess.Popen(
-            [str(gunicorn), "newsroom.wsgi", "--bind", f"127.0.0.1:{self.port}",
+            [str(gunicorn), self.app, "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(self.workers), "--backlog", "2048", "--timeout", "60"],
             cwd=self.revision.folder, env=self.env | {"SITE_URL": self.url},
             stdout=self.log.open("a"), stderr=subprocess.STDOUT,
@@ -336,14 +339,21 @@ def table(results: dict, base: dict | None, base_label: str) -> str:
                 else:
                     row += ["-"] * 4
             rows.append(row)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return aligned(rows)
+
+
+def aligned(rows: list[list[str]]) -> str:
+    """Rows as text columns under a ruled header: two label columns, then figures."""
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(width)]
     lines = []
     for n, row in enumerate(rows):
         cells = [
             cell.ljust(width) if i < 2 else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
-        lines.append("  ".join(cells))
+        lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * width for width in widths))
     return "\n".join(lines)
@@ -367,6 +377,32 @@ def ensure_postgres_database(url: str) -> None:
         if exists.fetchone() is None:
             say(f"Creating the PostgreSQL database {name}")
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def production_env(database: str, var_dir: Path) -> dict:
+    """The environment gunicorn and manage.py run Newsroom with: production settings."""
+    return {
+        key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}
+    } | {
+        "NEWSROOM_PRODUCTION": "1",
+        "SECRET_KEY": "bench-only-not-secret-" + "k" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1; TLS is nginx's job
+        "SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": database,
+        "CONN_MAX_AGE": "60",
+        "NEWSROOM_VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+        # With REDIS_URL set, pages are cached in Redis, as in production; else in each
+        # worker's memory (fine for a benchmark, which changes nothing while it loads).
+        "CACHE_KEY_PREFIX": "newsroom-bench",
+        # wrk is one client far faster than any reader: the per-address limits on search
+        # and feeds would answer it with 429s and measure nothing.
+        "RATE_LIMIT_SEARCH": "off",
+        "RATE_LIMIT_FEEDS": "off",
+        "RATE_LIMIT_PREVIEW": "off",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def git_head(folder: Path) -> str:
@@ -406,28 +442,7 @@ def main(argv=None) -> None:
     var_dir = Path(os.environ.get("BENCH_VAR_DIR", ROOT / "var" / "bench"))
     var_dir.mkdir(parents=True, exist_ok=True)
     database = os.environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'bench.sqlite3'}"
-    env = {
-        key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}
-    } | {
-        "NEWSROOM_PRODUCTION": "1",
-        "SECRET_KEY": "bench-only-not-secret-" + "k" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1; TLS is nginx's job
-        "SECURE_HSTS_SECONDS": "0",
-        "DATABASE_URL": database,
-        "CONN_MAX_AGE": "60",
-        "NEWSROOM_VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-        # With REDIS_URL set, pages are cached in Redis, as in production; else in each
-        # worker's memory (fine for a benchmark, which changes nothing while it loads).
-        "CACHE_KEY_PREFIX": "newsroom-bench",
-        # wrk is one client far faster than any reader: the per-address limits on search
-        # and feeds would answer it with 429s and measure nothing.
-        "RATE_LIMIT_SEARCH": "off",
-        "RATE_LIMIT_FEEDS": "off",
-        "RATE_LIMIT_PREVIEW": "off",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = production_env(database, var_dir)
     current = Revision(f"{git_head(ROOT)}", ROOT, ROOT / ".venv" / "bin" / "python")
     engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
     if engine == "PostgreSQL":
