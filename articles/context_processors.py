@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import to_locale
 
 from .models import Category
@@ -31,5 +32,6 @@ def site(request):
         "site_url": settings.SITE_URL,
         "canonical_url": canonical_url(request),
         "og_locale": to_locale(settings.LANGUAGE_CODE),
-        "navigation_categories": navigation_categories,
+        # Read from the cache once, when a template first shows them (header and footer).
+        "navigation_categories": SimpleLazyObject(navigation_categories),
     }

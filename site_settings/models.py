@@ -6,6 +6,7 @@ so it is cached and forgotten when saved; an empty table means the defaults
 (settings.SITE_NAME and the fields' defaults), and reading never writes.
 """
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import RegexValidator
@@ -15,6 +16,11 @@ from django.db.models import Q
 from articles.sharing import validate_share_image
 
 CACHE_KEY = "site-settings"
+
+# A page reads the settings in several places (its context, the share card's text, the
+# structured data): within one request, the cache is asked once. Only while a request
+# runs (site_settings/signals.py), so no long-lived process keeps them past a change.
+this_request = Local()
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #1a4d8f (# and six hex digits).")
 handle = RegexValidator(r"^[A-Za-z0-9_.\-]*$", "The handle alone, without @ or a web address.")
@@ -67,10 +73,16 @@ class SiteSettings(models.Model):
     def load(cls) -> "SiteSettings":
         """The settings row, from the cache; unsaved defaults when none was ever saved."""
 
+        if getattr(this_request, "settings", None) is not None:
+            return this_request.settings
+
         def read():
             return cls.objects.filter(pk=1).first() or cls(pk=1)
 
-        return cache.get_or_set(CACHE_KEY, read, 60 * 60)
+        loaded = cache.get_or_set(CACHE_KEY, read, 60 * 60)
+        if getattr(this_request, "running", False):
+            this_request.settings = loaded
+        return loaded
 
     @property
     def name(self) -> str:

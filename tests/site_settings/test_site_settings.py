@@ -77,3 +77,38 @@ def test_admin_edits_the_single_row(superuser_client):
     assert add.status_code == 403
     delete = superuser_client.get(reverse("admin:site_settings_sitesettings_delete", args=[1]))
     assert delete.status_code == 403
+
+
+def test_a_page_asks_the_cache_for_the_settings_once(client, monkeypatch):
+    from django.core.cache import cache
+
+    from site_settings.models import CACHE_KEY
+    from tests.factories import make_full_article
+
+    article = make_full_article(parts=1)
+    asked = []
+    get_or_set = cache.get_or_set
+    monkeypatch.setattr(
+        cache,
+        "get_or_set",
+        lambda key, *args, **kwargs: asked.append(key) or get_or_set(key, *args, **kwargs),
+    )
+    client.get(article.get_absolute_url())
+    assert asked.count(CACHE_KEY) == 1  # not once per use: context, share card, JSON-LD
+    client.get(article.get_absolute_url())
+    assert asked.count(CACHE_KEY) == 2  # and again on the next request
+
+
+def test_settings_saved_during_a_request_are_read_anew():
+    from site_settings.signals import (
+        forget_settings_after_the_request,
+        remember_settings_for_the_request,
+    )
+
+    remember_settings_for_the_request()  # as when a request starts
+    try:
+        assert SiteSettings.load().name != "Renamed"
+        SiteSettings.objects.update_or_create(pk=1, defaults={"site_name": "Renamed"})
+        assert SiteSettings.load().name == "Renamed"
+    finally:
+        forget_settings_after_the_request()
