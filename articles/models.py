@@ -560,8 +560,11 @@ class Article(models.Model):
     def looking_ahead_paragraphs(self) -> list[str]:
         return split_paragraphs(self.looking_ahead_intro)
 
+    @functools.cached_property
     def reading_minutes(self) -> int:
-        """Minutes to read at 230 words a minute, counting every part of the article."""
+        """Minutes to read at 230 words a minute, counting every part of the article
+        (once per loaded article: the page shows it twice, and each count strips the
+        sections' HTML)."""
         from django.utils.html import strip_tags
 
         texts = [self.brief, self.looking_ahead_intro, self.bottom_line, self.editors_comment]

@@ -92,7 +92,7 @@ def test_perspective_takes_the_experts_credential_when_none_is_given():
 
 def test_reading_time_counts_every_part():
     article = make_full_article(parts=3)
-    assert article.reading_minutes() == 1
+    assert article.reading_minutes == 1
 
 
 def test_category_slug_is_generated():
