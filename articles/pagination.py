@@ -29,10 +29,15 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         if hasattr(self.object_list, "query"):
-            # Unordered: with the list's ORDER BY the database sorts every matching row to
-            # find the first max_items, where without it it stops once it has them.
-            return self.object_list.order_by()[: self.max_items].count()
+            return self.to_count(self.object_list)[: self.max_items].count()
         return min(len(self.object_list), self.max_items)
+
+    def to_count(self, queryset):
+        # Kept in the list's order: a reader's list is ordered as an index is (newest
+        # first, within a category, topic or author), so the database walks that index
+        # and stops at the bound. Unordered, it chose to gather every article of a
+        # 28,000-article category from the heap: 8.5 ms instead of 1.
+        return queryset
 
 
 class ArchivePaginator(BoundedPaginator):
@@ -61,3 +66,9 @@ class AdminPaginator(BoundedPaginator):
             if row and row[0] >= self.max_items:
                 return row[0]
         return super().count
+
+    def to_count(self, queryset):
+        # Unordered: editors sort by any column, and sorted the database orders every
+        # matching row before stopping at the bound (16.6 ms against 5.8 for "published"
+        # at 20,000 articles).
+        return queryset.order_by()

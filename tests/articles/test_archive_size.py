@@ -163,3 +163,15 @@ def test_bounded_counts_do_not_sort(admin_client, monkeypatch):
     assert article_counts
     for sql in article_counts:
         assert "ORDER BY" not in sql.upper(), sql
+
+
+def test_reader_list_counts_keep_the_lists_order(client):
+    # Newest first is an index's order: the database walks it and stops at the bound.
+    category = make_category()
+    make_article(category=category)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(category.get_absolute_url()).status_code == 200
+    found = counts(captured.captured_queries)
+    assert found
+    for sql in found:
+        assert "ORDER BY" in sql.upper(), sql
