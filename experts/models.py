@@ -8,10 +8,10 @@ one printed in that article, because credentials change over time.
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 
 from articles.models import Article, not_blank, unique_slug
 from images.fields import image_link
+from newsroom.addresses import address
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -57,7 +57,7 @@ class Expert(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("experts:detail", kwargs={"slug": self.slug})
+        return address("experts:detail", slug=self.slug)
 
 
 class Perspective(models.Model):

@@ -11,8 +11,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
+
+from newsroom.addresses import address
 
 
 class Source(models.Model):
@@ -45,7 +46,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("sources:detail", kwargs={"slug": self.slug})
+        return address("sources:detail", slug=self.slug)
 
     @classmethod
     def for_name(cls, name: str) -> "Source":
