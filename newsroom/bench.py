@@ -7,7 +7,8 @@
    var/bench/ by default, or the PostgreSQL database named by DATABASE_URL (its name must
    contain "bench": seeding wipes it). A database already holding N articles is reused.
 2. Starts gunicorn (2 workers) with production settings and loads each page (article,
-   home, category, topic, search, feed, sitemap) with wrk for S seconds on 127.0.0.1:
+   home, category, topic, search, feed, sitemap) with wrk for S seconds on 127.0.0.1,
+   each after 2 seconds of the same load unmeasured (WARMUP_SECONDS):
    *uncached* (PAGE_CACHE_SECONDS=0: every request renders the page; the small caches
    of navigation, settings and related articles stay on, as in production), *cached*
    (the full-page cache on), *nginx* (through deploy/nginx/newsroom.conf, micro-cache on)
@@ -231,11 +232,22 @@ http {{
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+# Unmeasured load before each run: every worker's connection prepares its statements
+# (after 5 runs), fills its per-process memories (addresses, templates) and reaches its
+# steady state, which the figures are about.
+WARMUP_SECONDS = 2
+
+
 def wrk(url: str, seconds: int, connections: int) -> dict:
-    """requests/s, median and p99 latency (ms) and errors of `seconds` of load on `url`."""
-    with urllib.request.urlopen(url, timeout=30) as answer:  # warm up, and fail early
+    """requests/s, median and p99 latency (ms) and errors of `seconds` of load on `url`,
+    after WARMUP_SECONDS of the same load unmeasured."""
+    with urllib.request.urlopen(url, timeout=30) as answer:  # fail early
         if answer.status != 200:
             raise SystemExit(f"{url} answered {answer.status}")
+    subprocess.run(
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{WARMUP_SECONDS}s", url],
+        capture_output=True, timeout=WARMUP_SECONDS + 60,
+    )  # fmt: skip
     result = subprocess.run(
         ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", url],
         capture_output=True, text=True, timeout=seconds + 60,
@@ -483,7 +495,8 @@ def main(argv=None) -> None:
     lines = [
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: `make bench`, "
         f"{options.articles:,} articles on {engine}, {cache_name} cache; "
-        f"commit {current.label}; {options.workers} gunicorn workers; wrk {options.seconds} s, "
+        f"commit {current.label}; {options.workers} gunicorn workers; "
+        f"wrk {options.seconds} s after {WARMUP_SECONDS} s unmeasured, "
         f"{options.connections} connections per run; {os.cpu_count()} CPUs, "
         f"load average {load} at the end.",
         seeding.strip().splitlines()[-1] if seeding.strip() else "",

@@ -33,6 +33,7 @@ from pathlib import Path
 from newsroom.bench import (
     PROBE,
     ROOT,
+    WARMUP_SECONDS,
     Revision,
     Server,
     aligned,
@@ -215,7 +216,8 @@ def main(argv=None) -> None:
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: `make bench-wagtail`, "
         f"{options.articles:,} articles on PostgreSQL, uncached, in-process caches; "
         f"Newsroom {newsroom.label} vs Wagtail {versions[1]} (Django {versions[0]} on both); "
-        f"{options.workers} gunicorn workers each; wrk {options.seconds} s, "
+        f"{options.workers} gunicorn workers each; "
+        f"wrk {options.seconds} s after {WARMUP_SECONDS} s unmeasured, "
         f"{options.connections} connections per run; {os.cpu_count()} CPUs, "
         f"load average {load} at the end.",
         seeding.splitlines()[-1] if seeding else "",

@@ -40,13 +40,22 @@ class FakeAnswer:
 
 def test_wrk_figures_are_read_in_milliseconds_with_every_error(monkeypatch):
     monkeypatch.setattr(bench.urllib.request, "urlopen", lambda *a, **k: FakeAnswer())
+    runs = []
     monkeypatch.setattr(
         bench.subprocess,
         "run",
-        lambda *a, **k: subprocess.CompletedProcess(a, 0, stdout=WRK_OUTPUT, stderr=""),
+        lambda command, **k: (
+            runs.append(command)
+            or subprocess.CompletedProcess(command, 0, stdout=WRK_OUTPUT, stderr="")
+        ),
     )
     figures = bench.wrk("http://127.0.0.1:8000/", seconds=3, connections=8)
     assert figures == {"rps": 3290.5, "p50": 0.85, "p99": 1200.0, "errors": 10}
+    # The same load, unmeasured, first: the figures are of workers in their steady state.
+    warmup, measured = runs
+    assert warmup[warmup.index("-d") + 1] == f"{bench.WARMUP_SECONDS}s"
+    assert "--latency" not in warmup and warmup[warmup.index("-c") + 1] == "8"
+    assert measured[measured.index("-d") + 1] == "3s" and "--latency" in measured
 
 
 def test_one_table_with_ratios_to_the_base():
