@@ -315,7 +315,7 @@ def measure(revision: Revision, env: dict, urls: dict, options, scratch: Path) -
                         }
                     say(f"  {revision.label}: article as a static file")
                     figures = wrk(baseline, options.seconds, options.connections)
-                    results["article", "static"] = figures | {"queries": 0, "rss": None}
+                    results["article", "static"] = figures | {"queries": None, "rss": None}
     return results
 
 
@@ -329,29 +329,38 @@ def table(results: dict, base: dict | None, base_label: str) -> str:
             figures = results.get((page, mode))
             if figures is None:
                 continue
-            row = [
-                page,
-                mode,
-                f"{figures['rps']:,.0f}",
-                f"{figures['p50']:.2f}",
-                f"{figures['p99']:.2f}",
-                str(figures["errors"]),
-                str(figures["queries"]) if mode != "static" else "-",
-                f"{figures['rss']:.0f}" if figures["rss"] is not None else "-",
-            ]
+            row = [page, mode, *figure_cells(figures)]
             if base:
                 other = base.get((page, mode))
                 if other:
                     row += [
                         f"{other['rps']:,.0f}",
-                        f"{figures['rps'] / other['rps']:.2f}" if other["rps"] else "-",
+                        ratio(figures["rps"], other["rps"]),
                         f"{other['p99']:.2f}",
-                        f"{figures['p99'] / other['p99']:.2f}" if other["p99"] else "-",
+                        ratio(figures["p99"], other["p99"]),
                     ]
                 else:
                     row += ["-"] * 4
             rows.append(row)
     return aligned(rows)
+
+
+def figure_cells(figures: dict) -> list[str]:
+    """req/s, p50, p99, errors, queries and worker MB as cells; "-" for what was not measured
+    (a static file has no queries, a run outside gunicorn no worker)."""
+    queries, rss = figures["queries"], figures["rss"]
+    return [
+        f"{figures['rps']:,.0f}",
+        f"{figures['p50']:.2f}",
+        f"{figures['p99']:.2f}",
+        str(figures["errors"]),
+        "-" if queries is None else str(queries),
+        "-" if rss is None else f"{rss:.0f}",
+    ]
+
+
+def ratio(this: float, other: float) -> str:
+    return f"{this / other:.2f}" if other else "-"
 
 
 def aligned(rows: list[list[str]]) -> str:

@@ -38,8 +38,10 @@ from newsroom.bench import (
     Server,
     aligned,
     ensure_postgres_database,
+    figure_cells,
     git_head,
     production_env,
+    ratio,
     say,
     wrk,
 )
@@ -107,22 +109,10 @@ def comparison_table(results: dict) -> str:
             figures = results.get((page, system))
             if figures is None:
                 continue
-            row = [
-                page,
-                system,
-                f"{figures['rps']:,.0f}",
-                f"{figures['p50']:.2f}",
-                f"{figures['p99']:.2f}",
-                str(figures["errors"]),
-                str(figures["queries"]),
-                f"{figures['rss']:.0f}",
-            ]
+            row = [page, system, *figure_cells(figures)]
             other = results.get((page, "wagtail"))
             if system == "newsroom" and other:
-                row += [
-                    f"{figures['rps'] / other['rps']:.2f}" if other["rps"] else "-",
-                    f"{figures['p99'] / other['p99']:.2f}" if other["p99"] else "-",
-                ]
+                row += [ratio(figures["rps"], other["rps"]), ratio(figures["p99"], other["p99"])]
             rows.append(row)
     return aligned(rows)
 
