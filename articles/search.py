@@ -25,7 +25,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import time
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -213,24 +211,16 @@ def search_group_names() -> dict[str, list[tuple]]:
     changed: newsroom/caching.py), and kept no longer than the next moment an article
     goes live or away by time alone.
     """
-    from newsroom.caching import GENERATION_KEY, new_generation, next_visibility_change
+    from newsroom.caching import cached_in_generation
 
-    generation = cache.get(GENERATION_KEY) or new_generation()
-    key = f"search-groups:{generation}"
-    names = cache.get(key)
-    if names is None:
+    def read():
         experts = Expert.objects.quoted().order_by("name")
-        names = {
+        return {
             "experts": list(experts.values_list("pk", "name", "slug", "credential")),
             "topics": list(_published_topics().order_by("name").values_list("pk", "name", "slug")),
         }
-        now = time.time()
-        seconds = SEARCH_GROUPS_SECONDS
-        if (next_change := next_visibility_change(generation, now)) is not None:
-            seconds = min(seconds, int(next_change - now))
-        if seconds >= 1:
-            cache.set(key, names, seconds)
-    return names
+
+    return cached_in_generation("search-groups", read, SEARCH_GROUPS_SECONDS)
 
 
 def _names_containing(words: list[str], group: str, limit: int) -> list[tuple]:

@@ -119,6 +119,33 @@ def new_generation() -> str:
     return generation
 
 
+def current_generation() -> str:
+    return cache.get(GENERATION_KEY) or new_generation()
+
+
+def lifetime_until(next_change: float | None, now: float, seconds: int) -> int:
+    """`seconds`, cut short at the next visibility change (if any)."""
+    return seconds if next_change is None else min(seconds, int(next_change - now))
+
+
+def cached_in_generation(name: str, compute, seconds: int):
+    """
+    compute(), kept in the cache under the content generation for at most `seconds` and
+    never past the next visibility change: for a piece of public content shared by many
+    pages (as the search page's expert and topic names), forgotten with the pages.
+    """
+    generation = current_generation()
+    key = f"{name}:{generation}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        now = time.time()
+        lifetime = lifetime_until(next_visibility_change(generation, now), now, seconds)
+        if lifetime >= 1:
+            cache.set(key, value, lifetime)
+    return value
+
+
 def forget_public_pages() -> None:
     """Make every stored page stale: now, and again when the transaction commits.
 
@@ -301,12 +328,10 @@ class PageCacheMiddleware:
             patch_cache_control(response, no_cache=True)
         else:
             if next_change is None and generation is None:
-                generation = cache.get(GENERATION_KEY) or new_generation()
+                generation = current_generation()
                 next_change = next_visibility_change(generation, now)
             make_public(response, next_change, now)
-            lifetime = settings.PAGE_CACHE_SECONDS
-            if next_change is not None:
-                lifetime = min(lifetime, int(next_change - now))
+            lifetime = lifetime_until(next_change, now, settings.PAGE_CACHE_SECONDS)
             if key is not None and name in PUBLIC_PAGES and lifetime >= 1:
                 if is_storable(response):
                     response.headers["X-Page-Cache"] = "miss"

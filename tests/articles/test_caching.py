@@ -394,3 +394,28 @@ def test_deploy_check_warns_when_workers_could_not_share_the_page_cache(settings
     assert [warning.id for warning in caching.check_shared_cache()] == ["newsroom.W001"]
     settings.PAGE_CACHE_SECONDS = 0
     assert caching.check_shared_cache() == []
+
+
+def test_content_kept_in_the_generation_lives_no_longer_than_the_next_scheduled_change(
+    monkeypatch,
+):
+    make_article(
+        status=Article.Status.SCHEDULED, published_at=timezone.now() + timedelta(minutes=2)
+    )
+    kept = {}
+    set_in_cache = cache.set
+    monkeypatch.setattr(
+        cache,
+        "set",
+        lambda key, value, timeout=None: (
+            kept.update({key: timeout}) or set_in_cache(key, value, timeout)
+        ),
+    )
+    computed = []
+    assert caching.cached_in_generation("names", lambda: computed.append(1) or ["a"], 600) == ["a"]
+    assert caching.cached_in_generation("names", lambda: computed.append(1) or ["b"], 600) == ["a"]
+    assert computed == [1]
+    (timeout,) = [timeout for key, timeout in kept.items() if key.startswith("names:")]
+    assert 100 <= timeout <= 120  # the article goes live in two minutes, not ten
+    caching.forget_public_pages()
+    assert caching.cached_in_generation("names", lambda: ["c"], 600) == ["c"]
